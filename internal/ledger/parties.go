@@ -84,7 +84,7 @@ func coreKinds() []*Kind {
 			Name: KindKeyRevoke, Title: "Key revocation",
 			Doc:    "Withdraws a party's current key from this index on. Signed by the party or by its state's governance authority.",
 			Schema: schema(KindKeyRevoke), Subject: partySubject, SubjectHelp: "parties/<id>",
-			Check: checkRevoke,
+			Check:   checkRevoke,
 			Summary: func(b json.RawMessage) string { return "Key revocation: " + field(b, "reason") },
 		},
 	}

@@ -308,7 +308,7 @@ func (s *State) admit(p *Pending) error {
 			extra = append(extra, c.key)
 			continue
 		}
-		if current[c.key.Name] != c.key {
+		if k := current[c.key.Name]; k == nil || k.String() != c.key.String() {
 			return problem.Forbidden(fmt.Sprintf("signature %d", c.line), "signature.key-not-current",
 				"the key of %q that signed the record is no longer its current key", c.key.Name)
 		}

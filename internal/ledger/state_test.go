@@ -97,7 +97,10 @@ func TestCharterRefusals(t *testing.T) {
 	}{
 		{"missing a founding signature", all[:5], nil, problem.ErrForbidden, "charter.signatures"},
 		{"origin differs", all, func(c ledger.CharterBody) ledger.CharterBody { c.Origin = "other"; return c }, problem.ErrInvalid, "charter.origin"},
-		{"quorum of a half", all, func(c ledger.CharterBody) ledger.CharterBody { c.AdmissionQuorum = ledger.Quorum{Numerator: 1, Denominator: 2}; return c }, problem.ErrInvalid, "charter.quorum"},
+		{"quorum of a half", all, func(c ledger.CharterBody) ledger.CharterBody {
+			c.AdmissionQuorum = ledger.Quorum{Numerator: 1, Denominator: 2}
+			return c
+		}, problem.ErrInvalid, "charter.quorum"},
 		{"authority of no state", all, func(c ledger.CharterBody) ledger.CharterBody {
 			c.Authorities = append(append([]ledger.AuthoritySpec{}, c.Authorities...), ledger.AuthoritySpec{ID: "xyz.mfa", Name: "x", Roles: []string{}, Key: f.VKeys["khm.mnd"]})
 			return c
@@ -150,7 +153,10 @@ func TestRecordsAndVersions(t *testing.T) {
 		{"unknown body field", f.Sign(t, "khm.mnd", "memo", "memos/khm/x", map[string]any{"text": "x", "y": 1}), problem.ErrInvalid, "schema.additionalProperties"},
 		{"missing body field", f.Sign(t, "khm.mnd", "memo", "memos/khm/x", map[string]any{}), problem.ErrInvalid, "schema.required"},
 		{"unauthorised author", f.Sign(t, "vnm.mfa", "memo", "memos/khm/x", text("x")), problem.ErrForbidden, "policy.author-state"},
-		{"unknown author", func() []byte { f.NewKey(t, "khm.ghost"); return f.Sign(t, "khm.ghost", "memo", "memos/khm/x", text("x")) }(), problem.ErrForbidden, "signature.unknown-key"},
+		{"unknown author", func() []byte {
+			f.NewKey(t, "khm.ghost")
+			return f.Sign(t, "khm.ghost", "memo", "memos/khm/x", text("x"))
+		}(), problem.ErrForbidden, "signature.unknown-key"},
 		{"not signed by its author", func() []byte {
 			env := f.Envelope(t, "khm.mnd", "memo", "memos/khm/x", text("x"))
 			return f.SignEnvelope(t, env, "khm.mfa")

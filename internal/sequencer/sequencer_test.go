@@ -1,0 +1,174 @@
+package sequencer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
+	"github.com/kongsi/kongsi/internal/problem"
+	"github.com/kongsi/kongsi/internal/sequencer"
+	"github.com/kongsi/kongsi/internal/tlog"
+	"github.com/transparency-dev/tessera"
+)
+
+var memo = &ledger.Kind{
+	Name: "memo", Title: "Memo",
+	Schema:  []byte(`{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}`),
+	Subject: regexp.MustCompile(`^memos/[a-z]{3}/[a-z0-9-]+$`), SubjectHelp: "memos/<state>/<topic>",
+	Check: func(c *ledger.Context) (any, error) {
+		return nil, c.RequireAuthorOfState(ledger.SubjectSegment(c.Record.Subject, 1), "memos are written by the state")
+	},
+}
+
+func openLog(t *testing.T, f *ledgertest.Fixture, dir string) *tlog.Log {
+	t.Helper()
+	l, err := tlog.Open(context.Background(), tlog.Options{Dir: dir, Signer: f.LogSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestSubmitConcurrently(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	dir := t.TempDir()
+	l := openLog(t, f, dir)
+	s, err := sequencer.New(ctx, l, kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.Submit(ctx, f.CharterEntry); err != nil || res.Index != 0 {
+		t.Fatalf("charter: %v, %v", res, err)
+	}
+	const n = 300
+	entries := make([][]byte, n)
+	for i := range entries {
+		entries[i] = f.Sign(t, "khm.mnd", "memo", fmt.Sprintf("memos/khm/t%d", i), map[string]any{"text": "x"})
+	}
+	var wg sync.WaitGroup
+	indices := make([]uint64, n)
+	for i := range entries {
+		wg.Go(func() {
+			res, err := s.Submit(ctx, entries[i])
+			if err != nil {
+				t.Errorf("submit %d: %v", i, err)
+				return
+			}
+			indices[i] = res.Index
+		})
+	}
+	wg.Wait()
+	// Replays are refused, even when submitted together.
+	var conflicts atomic.Int32
+	for range 4 {
+		wg.Go(func() {
+			if _, err := s.Submit(ctx, entries[0]); errors.Is(err, problem.ErrConflict) {
+				conflicts.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if conflicts.Load() != 4 {
+		t.Errorf("%d of 4 replays refused", conflicts.Load())
+	}
+	s.Close()
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every acknowledged index holds its record.
+	cp, err := tlog.ReadCheckpoint(ctx, tlog.DirSource(dir), verifier(t, f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Size != n+1 {
+		t.Fatalf("checkpoint size %d, want %d", cp.Size, n+1)
+	}
+	got := map[uint64]string{}
+	for e, err := range tlog.Entries(ctx, tlog.DirSource(dir), 0, cp.Size, cp.Size) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[e.Index] = string(e.Data)
+	}
+	for i, idx := range indices {
+		if got[idx] != string(entries[i]) {
+			t.Errorf("index %d does not hold entry %d", idx, i)
+		}
+	}
+	// And the proofs verify.
+	p, err := tlog.BuildProof(ctx, tlog.DirSource(dir), cp, indices[7], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := tlog.ParseProof(p.Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parsed.Verify(entries[7], verifier(t, f)); err != nil {
+		t.Errorf("proof: %v", err)
+	}
+	if _, err := parsed.Verify(entries[8], verifier(t, f)); err == nil {
+		t.Error("proof verified for another entry")
+	}
+}
+
+// failingLog fails the batches it is told to, as a full disk would.
+type failingLog struct {
+	*tlog.Log
+	fail atomic.Bool
+}
+
+func (l *failingLog) Add(ctx context.Context, entry []byte) tessera.IndexFuture {
+	if l.fail.Load() {
+		return func() (tessera.Index, error) { return tessera.Index{}, errors.New("disk full") }
+	}
+	return l.Log.Add(ctx, entry)
+}
+
+func TestFailedWriteDropsDependents(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	l := &failingLog{Log: openLog(t, f, t.TempDir())}
+	s, err := sequencer.New(ctx, l, kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Submit(ctx, f.CharterEntry); err != nil {
+		t.Fatal(err)
+	}
+	v1 := f.Sign(t, "khm.mnd", "memo", "memos/khm/a", map[string]any{"text": "v1"})
+	l.fail.Store(true)
+	if _, err := s.Submit(ctx, v1); !errors.Is(err, problem.ErrUnavailable) {
+		t.Fatalf("submit during a failure: %v", err)
+	}
+	l.fail.Store(false)
+	// v1 is not in the log, so an update of it is refused and v1 itself is
+	// accepted when submitted again.
+	v2 := f.Sign(t, "khm.mnd", "memo", "memos/khm/a", map[string]any{"text": "v2"}, ledgertest.Prev(t, v1))
+	if _, err := s.Submit(ctx, v2); !errors.Is(err, problem.ErrInvalid) {
+		t.Fatalf("update of a record that failed to store: %v", err)
+	}
+	if res, err := s.Submit(ctx, v1); err != nil || res.Index != 1 {
+		t.Fatalf("resubmission: %v, %v", res, err)
+	}
+}
+
+func verifier(t *testing.T, f *ledgertest.Fixture) noteVerifier {
+	t.Helper()
+	return newVerifier(t, f.LogVKey)
+}
