@@ -14,6 +14,7 @@ package ledger
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/kongsi/kongsi/internal/problem"
@@ -110,6 +111,16 @@ func (s *State) Head(subject string) (*Head, bool) {
 func (s *State) Seen(id record.ID) (uint64, bool) {
 	i, ok := s.seen[id]
 	return i, ok
+}
+
+// Parties returns every party, sorted by ID.
+func (s *State) Parties() []*Party {
+	ps := make([]*Party, 0, len(s.parties))
+	for _, p := range s.parties {
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b *Party) int { return strings.Compare(a.ID, b.ID) })
+	return ps
 }
 
 // MemberStates returns the IDs of the member states, sorted.
@@ -258,11 +269,16 @@ func (s *State) Replay(entry []byte) (*record.Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r, s.ReplayRecord(r)
+}
+
+// ReplayRecord is Replay for a record already parsed.
+func (s *State) ReplayRecord(r *record.Record) error {
 	p, err := s.Prepare(r)
 	if err != nil {
-		return r, err
+		return err
 	}
-	return r, s.admit(p)
+	return s.admit(p)
 }
 
 // Check runs every rule on an entry, signatures included, and applies it.

@@ -1,0 +1,191 @@
+package projector
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/kongsi/kongsi/internal/store"
+)
+
+// core is the projection every register has: the records themselves, their
+// subjects and references, the parties and the history of their keys, and a
+// full-text index.
+type core struct{}
+
+var coreSchema = store.Schema{
+	Name:   "core",
+	Tables: []string{"records", "subjects", "refs", "parties", "keys"},
+	Clear:  map[store.Dialect][]string{store.SQLite: {`INSERT INTO records_fts (records_fts) VALUES ('delete-all')`}},
+	Migrations: map[store.Dialect][]string{
+		store.SQLite: {`
+CREATE TABLE records (
+	idx     INTEGER PRIMARY KEY,
+	id      TEXT NOT NULL UNIQUE,
+	kind    TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	author  TEXT NOT NULL,
+	time    TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	summary TEXT NOT NULL,
+	body    TEXT NOT NULL,
+	refs    TEXT NOT NULL,
+	entry   BLOB NOT NULL
+) STRICT;
+CREATE INDEX records_kind ON records (kind, idx);
+CREATE INDEX records_subject ON records (subject, idx);
+CREATE INDEX records_author ON records (author, idx);
+CREATE INDEX records_time ON records (time, idx);
+CREATE TABLE subjects (
+	subject     TEXT PRIMARY KEY,
+	kind        TEXT NOT NULL,
+	author      TEXT NOT NULL,
+	created_idx INTEGER NOT NULL,
+	head_idx    INTEGER NOT NULL,
+	versions    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX subjects_kind ON subjects (kind, head_idx);
+CREATE TABLE refs (
+	from_idx INTEGER NOT NULL,
+	rel      TEXT NOT NULL,
+	to_id    TEXT NOT NULL,
+	to_idx   INTEGER NOT NULL,
+	PRIMARY KEY (from_idx, rel, to_id)
+) STRICT;
+CREATE INDEX refs_to ON refs (to_idx);
+CREATE TABLE parties (
+	id          TEXT PRIMARY KEY,
+	type        TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	state       TEXT NOT NULL,
+	roles       TEXT NOT NULL,
+	since_idx   INTEGER NOT NULL,
+	updated_idx INTEGER NOT NULL,
+	has_key     INTEGER NOT NULL
+) STRICT;
+CREATE TABLE keys (
+	party       TEXT NOT NULL,
+	vkey        TEXT NOT NULL,
+	fingerprint TEXT NOT NULL,
+	from_idx    INTEGER NOT NULL,
+	until_idx   INTEGER,
+	ended       TEXT,
+	PRIMARY KEY (party, from_idx)
+) STRICT;
+CREATE VIRTUAL TABLE records_fts USING fts5 (summary, content, content='', tokenize='trigram');
+`},
+	},
+}
+
+func (core) Schema() store.Schema { return coreSchema }
+func (core) Kinds() []string      { return nil }
+
+func (core) Apply(ctx context.Context, tx *store.Tx, a *Applied) error {
+	r := a.Record
+	refs, err := json.Marshal(r.Refs)
+	if err != nil {
+		return err
+	}
+	if err := tx.Exec(ctx, `INSERT INTO records (idx, id, kind, subject, author, time, version, summary, body, refs, entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		int64(a.Index), r.ID.String(), r.Kind, r.Subject, r.Author, r.Time, a.Head.Version, a.Summary, string(r.Body), string(refs), r.Entry); err != nil {
+		return err
+	}
+	if err := tx.Exec(ctx, `INSERT INTO subjects (subject, kind, author, created_idx, head_idx, versions) VALUES ($1, $2, $3, $4, $4, 1)
+		ON CONFLICT (subject) DO UPDATE SET kind = excluded.kind, author = excluded.author, head_idx = excluded.head_idx, versions = subjects.versions + 1`,
+		r.Subject, r.Kind, r.Author, int64(a.Index)); err != nil {
+		return err
+	}
+	for _, ref := range r.Refs {
+		to, _ := a.State.Seen(ref.ID)
+		if err := tx.Exec(ctx, `INSERT INTO refs (from_idx, rel, to_id, to_idx) VALUES ($1, $2, $3, $4)`, int64(a.Index), ref.Rel, ref.ID.String(), int64(to)); err != nil {
+			return err
+		}
+	}
+	if err := indexText(ctx, tx, a); err != nil {
+		return err
+	}
+	if a.PartiesBefore != nil {
+		return applyParties(ctx, tx, a)
+	}
+	return nil
+}
+
+// indexText adds the record to the full-text index: its summary, subject,
+// author and every string in its body.
+func indexText(ctx context.Context, tx *store.Tx, a *Applied) error {
+	var b strings.Builder
+	b.WriteString(a.Record.Subject)
+	b.WriteString("\n")
+	b.WriteString(a.Record.Author)
+	b.WriteString("\n")
+	collectStrings(&b, a.Record.BodyValue)
+	switch tx.Dialect() {
+	case store.SQLite:
+		return tx.Exec(ctx, `INSERT INTO records_fts (rowid, summary, content) VALUES ($1, $2, $3)`, int64(a.Index), a.Summary, b.String())
+	default:
+		return fmt.Errorf("no full-text index for the %s dialect", tx.Dialect())
+	}
+}
+
+func collectStrings(b *strings.Builder, v any) {
+	switch v := v.(type) {
+	case string:
+		b.WriteString(v)
+		b.WriteString("\n")
+	case []any:
+		for _, e := range v {
+			collectStrings(b, e)
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			collectStrings(b, v[k])
+		}
+	}
+}
+
+// applyParties writes the parties a party record changed, and the history
+// of their keys.
+func applyParties(ctx context.Context, tx *store.Tx, a *Applied) error {
+	for _, p := range a.State.Parties() {
+		old := a.PartiesBefore[p.ID]
+		if old == p {
+			continue
+		}
+		roles, _ := json.Marshal(append([]string{}, p.Roles...))
+		hasKey := 0
+		if p.Key != nil {
+			hasKey = 1
+		}
+		if err := tx.Exec(ctx, `INSERT INTO parties (id, type, name, state, roles, since_idx, updated_idx, has_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, roles = excluded.roles, updated_idx = excluded.updated_idx, has_key = excluded.has_key`,
+			p.ID, p.Type, p.Name, p.State, string(roles), int64(p.Since), int64(a.Index), hasKey); err != nil {
+			return err
+		}
+		oldKey, newKey := "", ""
+		if old != nil && old.Key != nil {
+			oldKey = old.Key.String()
+		}
+		if p.Key != nil {
+			newKey = p.Key.String()
+		}
+		if oldKey == newKey {
+			continue
+		}
+		if oldKey != "" {
+			if err := tx.Exec(ctx, `UPDATE keys SET until_idx = $1, ended = $2 WHERE party = $3 AND until_idx IS NULL`,
+				int64(a.Index), keyEnd(a.Record.Kind, p.Key), p.ID); err != nil {
+				return err
+			}
+		}
+		if newKey != "" {
+			if err := tx.Exec(ctx, `INSERT INTO keys (party, vkey, fingerprint, from_idx) VALUES ($1, $2, $3, $4)`,
+				p.ID, newKey, p.Key.Fingerprint(), int64(a.Index)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,439 @@
+// Package projector derives the store's tables from the log. It follows the
+// log's published checkpoints in order, checks that the entries it reads make
+// up the tree each checkpoint signs, replays them into a ledger state, and
+// hands each record, with the state its rules computed, to every projection.
+// A rebuild is the same process from an empty store, so it reaches the same
+// tables as the live register by construction.
+package projector
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/record"
+	"github.com/kongsi/kongsi/internal/signednote"
+	"github.com/kongsi/kongsi/internal/store"
+	"github.com/kongsi/kongsi/internal/tlog"
+	"github.com/transparency-dev/merkle/compact"
+	"github.com/transparency-dev/merkle/rfc6962"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Applied is a record as projections see it.
+type Applied struct {
+	Index   uint64
+	Record  *record.Record
+	Summary string
+	// Head is the record's subject after the record: its version, and the
+	// state the kind's rules computed for it (Head.Data).
+	Head *ledger.Head
+	// State is the ledger's state after the record. Read only.
+	State *ledger.State
+	// PartiesBefore is the parties as they were before the record; set for
+	// the records of the core party kinds only.
+	PartiesBefore map[string]*ledger.Party
+}
+
+// Projection derives tables from the log.
+type Projection interface {
+	// Schema is the projection's tables.
+	Schema() store.Schema
+	// Kinds lists the kinds of the records Apply is given; nil means all.
+	Kinds() []string
+	// Apply projects one record, in log order. It MUST depend only on a and
+	// on the tables, so that a rebuild gives the same tables.
+	Apply(ctx context.Context, tx *store.Tx, a *Applied) error
+}
+
+// Options configure a projector.
+type Options struct {
+	Source      tlog.Source
+	Verifier    note.Verifier // the log's key
+	Store       store.Store
+	Kinds       *ledger.Kinds
+	Projections []Projection
+	Logger      *slog.Logger
+	// Poll is how often the checkpoint is read when following; 100ms by
+	// default.
+	Poll time.Duration
+	// BatchSize bounds the records applied in one transaction; 2000 by
+	// default.
+	BatchSize int
+}
+
+// Projector follows a log into a store.
+type Projector struct {
+	opts   Options
+	byKind map[string][]Projection
+	all    []Projection
+
+	state   *ledger.State
+	rng     *compact.Range // the tree of the entries applied
+	applied atomic.Uint64
+	cp      atomic.Pointer[tlog.Checkpoint]
+	err     atomic.Pointer[error] // set when following stopped on a fault
+
+	mu      sync.Mutex
+	waiters chan struct{} // closed and replaced whenever applied moves
+}
+
+// Schemas returns the schemas of the core projection and of the given
+// projections, as the store must be opened with.
+func Schemas(ps []Projection) []store.Schema {
+	out := []store.Schema{coreSchema}
+	for _, p := range ps {
+		out = append(out, p.Schema())
+	}
+	return out
+}
+
+// New makes a projector. Call Open before using it.
+func New(opts Options) *Projector {
+	if opts.Poll == 0 {
+		opts.Poll = 100 * time.Millisecond
+	}
+	if opts.BatchSize == 0 {
+		opts.BatchSize = 2000
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	p := &Projector{opts: opts, byKind: map[string][]Projection{}, waiters: make(chan struct{})}
+	for _, pr := range append([]Projection{core{}}, opts.Projections...) {
+		if ks := pr.Kinds(); ks == nil {
+			p.all = append(p.all, pr)
+		} else {
+			for _, k := range ks {
+				p.byKind[k] = append(p.byKind[k], pr)
+			}
+		}
+	}
+	return p
+}
+
+var rangeFactory = &compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}
+
+// Open brings the projector's in-memory state to the store's position, by
+// replaying the entries the store already reflects.
+func (p *Projector) Open(ctx context.Context, progress func(done, total uint64)) error {
+	applied, err := p.opts.Store.Applied(ctx)
+	if err != nil {
+		return err
+	}
+	p.state = ledger.NewState(p.opts.Kinds)
+	p.rng = rangeFactory.NewEmptyRange(0)
+	p.applied.Store(applied)
+	if applied == 0 {
+		return nil
+	}
+	cp, err := tlog.ReadCheckpoint(ctx, p.opts.Source, p.opts.Verifier)
+	if err != nil {
+		return err
+	}
+	if cp.Size < applied {
+		return fmt.Errorf("the store reflects %d entries but the log's checkpoint has only %d: the store belongs to another log, or the log was rolled back; rebuild the store", applied, cp.Size)
+	}
+	for e, err := range tlog.Entries(ctx, p.opts.Source, 0, applied, cp.Size) {
+		if err != nil {
+			return err
+		}
+		if _, err := p.state.Replay(e.Data); err != nil {
+			return fmt.Errorf("log entry %d breaks the register's rules: %w", e.Index, err)
+		}
+		if err := p.rng.Append(tlog.LeafHash(e.Data), nil); err != nil {
+			return err
+		}
+		if progress != nil && (e.Index%10000 == 0 || e.Index+1 == applied) {
+			progress(e.Index+1, applied)
+		}
+	}
+	return nil
+}
+
+// Applied is the number of entries the store reflects.
+func (p *Projector) Applied() uint64 { return p.applied.Load() }
+
+// Checkpoint is the latest checkpoint the projector verified, or nil.
+func (p *Projector) Checkpoint() *tlog.Checkpoint { return p.cp.Load() }
+
+// Err is the fault that stopped Follow, if any.
+func (p *Projector) Err() error {
+	if e := p.err.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// WaitFor blocks until the store reflects at least n entries.
+func (p *Projector) WaitFor(ctx context.Context, n uint64) error {
+	for {
+		p.mu.Lock()
+		ch := p.waiters
+		p.mu.Unlock()
+		if p.applied.Load() >= n {
+			return nil
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (p *Projector) notify() {
+	p.mu.Lock()
+	close(p.waiters)
+	p.waiters = make(chan struct{})
+	p.mu.Unlock()
+}
+
+// Follow applies new entries as checkpoints are published, until ctx ends or
+// a fault (a log that does not match its checkpoint, a store that fails)
+// stops it; the fault is then returned, and kept for Err.
+func (p *Projector) Follow(ctx context.Context) error {
+	t := time.NewTicker(p.opts.Poll)
+	defer t.Stop()
+	for {
+		err := p.CatchUp(ctx, nil)
+		switch {
+		case err == nil, errors.Is(err, tlog.ErrNoCheckpoint):
+		case ctx.Err() != nil:
+			return ctx.Err()
+		default:
+			p.opts.Logger.Error("the projector stopped", "error", err)
+			p.err.Store(&err)
+			p.notify()
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// CatchUp applies the entries up to the latest checkpoint.
+func (p *Projector) CatchUp(ctx context.Context, progress func(done, total uint64)) error {
+	cp, err := tlog.ReadCheckpoint(ctx, p.opts.Source, p.opts.Verifier)
+	if err != nil {
+		return err
+	}
+	if old := p.cp.Load(); old != nil && old.Size <= cp.Size {
+		if err := tlog.CheckConsistency(ctx, p.opts.Source, old, cp); err != nil {
+			return err
+		}
+	} else if old != nil {
+		return fmt.Errorf("the log's checkpoint went back from size %d to %d", old.Size, cp.Size)
+	}
+	from := p.applied.Load()
+	if cp.Size < from {
+		return fmt.Errorf("the log's checkpoint (size %d) is behind the store (%d entries): the log was rolled back", cp.Size, from)
+	}
+	if cp.Size > from {
+		if err := p.apply(ctx, cp, from, progress); err != nil {
+			return err
+		}
+	} else if from > 0 && !p.rootMatches(cp) {
+		return fmt.Errorf("the entries read do not make up the tree the checkpoint of size %d signs", cp.Size)
+	}
+	p.cp.Store(cp)
+	return nil
+}
+
+// parsed is an entry parsed ahead of its turn.
+type parsed struct {
+	index uint64
+	data  []byte
+	rec   *record.Record
+	err   error
+}
+
+// apply applies entries [from, cp.Size), parsing them ahead on all cores.
+func (p *Projector) apply(ctx context.Context, cp *tlog.Checkpoint, from uint64, progress func(done, total uint64)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Read in order, parse in parallel, apply in order.
+	type job struct {
+		e   tlog.Entry
+		out chan parsed
+	}
+	jobs := make(chan job, 4096)
+	queue := make(chan chan parsed, 4096)
+	var readErr error
+	go func() {
+		defer close(queue)
+		defer close(jobs)
+		for e, err := range tlog.Entries(ctx, p.opts.Source, from, cp.Size, cp.Size) {
+			if err != nil {
+				readErr = err
+				return
+			}
+			j := job{e: e, out: make(chan parsed, 1)}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				return
+			}
+			queue <- j.out
+		}
+	}()
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			for j := range jobs {
+				r, err := record.Parse(j.e.Data)
+				j.out <- parsed{index: j.e.Index, data: j.e.Data, rec: r, err: err}
+			}
+		}()
+	}
+
+	next := from
+	batch := make([]parsed, 0, p.opts.BatchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := p.applyBatch(ctx, cp, batch); err != nil {
+			return err
+		}
+		next = batch[len(batch)-1].index + 1
+		p.applied.Store(next)
+		p.notify()
+		batch = batch[:0]
+		if progress != nil {
+			progress(next, cp.Size)
+		}
+		return nil
+	}
+	for out := range queue {
+		e := <-out
+		if e.err != nil {
+			return fmt.Errorf("log entry %d is not a valid record: %w", e.index, e.err)
+		}
+		batch = append(batch, e)
+		if len(batch) == p.opts.BatchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if readErr != nil {
+		return readErr
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if next != cp.Size {
+		return fmt.Errorf("read %d entries of a log of size %d", next, cp.Size)
+	}
+	return nil
+}
+
+// applyBatch applies records in one transaction. If the last of them
+// completes the tree of cp, the tree's root is checked before committing.
+func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch []parsed) error {
+	from := batch[0].index
+	to := batch[len(batch)-1].index + 1
+	st := p.state
+	rng, err := rangeFactory.NewRange(p.rng.Begin(), p.rng.End(), slices.Clone(p.rng.Hashes()))
+	if err != nil {
+		return err
+	}
+	err = p.opts.Store.Apply(ctx, from, to, func(tx *store.Tx) error {
+		for _, e := range batch {
+			if err := rng.Append(tlog.LeafHash(e.data), nil); err != nil {
+				return err
+			}
+			a := &Applied{Index: e.index, Record: e.rec, State: st}
+			if isPartyKind(e.rec.Kind) {
+				a.PartiesBefore = map[string]*ledger.Party{}
+				for _, pt := range st.Parties() {
+					a.PartiesBefore[pt.ID] = pt
+				}
+			}
+			if err := st.ReplayRecord(e.rec); err != nil {
+				return fmt.Errorf("log entry %d breaks the register's rules: %w", e.index, err)
+			}
+			a.Head, _ = st.Head(e.rec.Subject)
+			a.Summary = p.opts.Kinds.Summary(e.rec.Kind, e.rec.Subject, e.rec.Body)
+			for _, pr := range p.all {
+				if err := pr.Apply(ctx, tx, a); err != nil {
+					return fmt.Errorf("couldn't project entry %d: %w", e.index, err)
+				}
+			}
+			for _, pr := range p.byKind[e.rec.Kind] {
+				if err := pr.Apply(ctx, tx, a); err != nil {
+					return fmt.Errorf("couldn't project entry %d: %w", e.index, err)
+				}
+			}
+		}
+		if to == cp.Size {
+			if root, err := rng.GetRootHash(nil); err != nil || !bytes.Equal(root, cp.Hash) {
+				return fmt.Errorf("the log's entries do not make up the tree its checkpoint of size %d signs", cp.Size)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// The state went ahead of the store: bring it back to the store.
+		if oerr := p.Open(ctx, nil); oerr != nil {
+			return fmt.Errorf("%w; and then couldn't reload the state: %v", err, oerr)
+		}
+		return err
+	}
+	p.rng = rng
+	return nil
+}
+
+// Rebuild empties the store and projects the whole log again.
+func (p *Projector) Rebuild(ctx context.Context, progress func(done, total uint64)) error {
+	if err := p.opts.Store.Reset(ctx); err != nil {
+		return fmt.Errorf("couldn't empty the store: %w", err)
+	}
+	p.state = ledger.NewState(p.opts.Kinds)
+	p.rng = rangeFactory.NewEmptyRange(0)
+	p.applied.Store(0)
+	p.cp.Store(nil)
+	return p.CatchUp(ctx, progress)
+}
+
+// RootMatches reports whether the entries applied make up the tree of cp.
+func (p *Projector) rootMatches(cp *tlog.Checkpoint) bool {
+	root, err := p.rng.GetRootHash(nil)
+	return err == nil && bytes.Equal(root, cp.Hash)
+}
+
+func isPartyKind(k string) bool {
+	switch k {
+	case ledger.KindCharter, ledger.KindPartyAdmit, ledger.KindPartyUpdate, ledger.KindAuthorityRegister, ledger.KindKeyRotate, ledger.KindKeyRevoke:
+		return true
+	}
+	return false
+}
+
+// keyEnd says why a party's key stopped being current.
+func keyEnd(kind string, newKey *signednote.Key) string {
+	switch {
+	case kind == ledger.KindKeyRevoke:
+		return "revoked"
+	case kind == ledger.KindKeyRotate:
+		return "rotated"
+	case newKey == nil:
+		return "retired"
+	default:
+		return "replaced"
+	}
+}

@@ -1,0 +1,164 @@
+package projector_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/kongsi/kongsi/internal/browse"
+	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
+	"github.com/kongsi/kongsi/internal/projector"
+	"github.com/kongsi/kongsi/internal/sequencer"
+	"github.com/kongsi/kongsi/internal/store"
+	"github.com/kongsi/kongsi/internal/tlog"
+	"golang.org/x/mod/sumdb/note"
+)
+
+var memo = &ledger.Kind{
+	Name: "memo", Title: "Memo",
+	Schema:  []byte(`{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}`),
+	Subject: regexp.MustCompile(`^memos/[a-z]{3}/[a-z0-9-]+$`), SubjectHelp: "memos/<state>/<topic>",
+	Check:   func(c *ledger.Context) (any, error) { return nil, nil },
+	Summary: func(b json.RawMessage) string { return "memo" },
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestProjectAndRebuild(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	dir := t.TempDir()
+	l, err := tlog.Open(ctx, tlog.Options{Dir: filepath.Join(dir, "log"), Signer: f.LogSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := sequencer.New(ctx, l, kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit := func(e []byte) {
+		t.Helper()
+		if _, err := seq.Submit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	submit(f.CharterEntry)
+	var prev []byte
+	for i := range 30 {
+		e := f.Sign(t, "khm.mnd", "memo", "memos/khm/ream", map[string]any{"text": fmt.Sprintf("Ream naval base version %d 南海", i)}, refsTo(t, prev)...)
+		submit(e)
+		prev = e
+	}
+	for i := range 10 {
+		submit(f.Sign(t, "vnm.mfa", "memo", fmt.Sprintf("memos/vnm/t%d", i), map[string]any{"text": "Gulf of Tonkin"}))
+	}
+	// A key rotation, so that the key history has two rows.
+	oldSigner := f.Signers["phl.mfa"]
+	newSigner, newVKey := f.NewKey(t, "phl.mfa")
+	f.Signers["phl.mfa"], f.Signers["phl.mfa.new"] = oldSigner, newSigner
+	env := f.Envelope(t, "phl.mfa", ledger.KindKeyRotate, "parties/phl.mfa", map[string]any{"key": newVKey}, ledgertest.Prev(t, f.CharterEntry))
+	submit(f.SignEnvelope(t, env, "phl.mfa", "phl.mfa.new"))
+	seq.Close()
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	v, _ := note.NewVerifier(f.LogVKey)
+	open := func(name string) (store.Store, *projector.Projector) {
+		st, err := store.OpenSQLite(ctx, filepath.Join(dir, name), projector.Schemas(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		p := projector.New(projector.Options{Source: tlog.DirSource(filepath.Join(dir, "log")), Verifier: v, Store: st, Kinds: kinds, Logger: quiet, BatchSize: 7})
+		if err := p.Open(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		return st, p
+	}
+	st, p := open("live.db")
+	if err := p.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p.Applied() != 42 {
+		t.Fatalf("applied %d, want 42", p.Applied())
+	}
+
+	// Queries.
+	for _, tc := range []struct {
+		name string
+		q    browse.Query
+		want int
+	}{
+		{"all", browse.Query{Limit: 1000}, 42},
+		{"kind", browse.Query{Kind: "memo"}, 40},
+		{"author state", browse.Query{Author: "vnm"}, 10},
+		{"subject", browse.Query{Subject: "memos/khm/ream"}, 30},
+		{"subject prefix", browse.Query{Subject: "memos/vnm/"}, 10},
+		{"text", browse.Query{Text: "tonkin"}, 10},
+		{"short CJK text", browse.Query{Text: "南海"}, 30},
+		{"text and author", browse.Query{Text: "version", Author: "vnm.mfa"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := browse.Count(ctx, st, tc.q)
+			if err != nil || n != tc.want {
+				t.Errorf("Count = %d, %v; want %d", n, err, tc.want)
+			}
+		})
+	}
+	h, err := browse.History(ctx, st, "memos/khm/ream")
+	if err != nil || len(h) != 30 || h[29].Version != 30 {
+		t.Fatalf("history: %d versions, %v", len(h), err)
+	}
+	page, _ := browse.Records(ctx, st, browse.Query{Limit: 5, Before: 10})
+	if len(page) != 5 || page[0].Index != 9 {
+		t.Errorf("paging: %d records from %d", len(page), page[0].Index)
+	}
+	parties, err := browse.Parties(ctx, st)
+	if err != nil || len(parties) != len(ledgertest.States)*2+2 {
+		t.Fatalf("parties: %d, %v", len(parties), err)
+	}
+	if parties[0].Type != "state" || parties[0].Key != nil || parties[1].Key == nil {
+		t.Errorf("parties not grouped under states: %+v %+v", parties[0], parties[1])
+	}
+	keys, err := browse.Keys(ctx, st, "phl.mfa")
+	if err != nil || len(keys) != 2 || keys[0].Ended != "rotated" || keys[0].Until == nil || *keys[0].Until != 41 || keys[1].VKey != newVKey {
+		t.Errorf("key history of phl.mfa: %v %+v", err, keys)
+	}
+
+	// A rebuild reaches the same tables.
+	live, err := st.Digest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Rebuild(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, _ := st.Digest(ctx)
+	if live != rebuilt {
+		t.Errorf("digest after rebuild %s, live %s", rebuilt, live)
+	}
+	// So does a store built in one pass into another file, and one reopened
+	// mid-way.
+	st2, p2 := open("other.db")
+	if err := p2.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := st2.Digest(ctx); d != live {
+		t.Errorf("digest of a fresh store %s, live %s", d, live)
+	}
+}
+
+func refsTo(t *testing.T, prev []byte) []recordRef {
+	if prev == nil {
+		return nil
+	}
+	return []recordRef{ledgertest.Prev(t, prev)}
+}
