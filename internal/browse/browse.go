@@ -382,3 +382,51 @@ func CountByKind(ctx context.Context, st store.Store) ([]KindCount, error) {
 	}
 	return out, rows.Err()
 }
+
+// CountByAuthor counts the records of each kind by an author (or, for a
+// state, by its authorities).
+func CountByAuthor(ctx context.Context, st store.Store, author string) ([]KindCount, error) {
+	q := Query{Author: author}
+	where, args, err := q.where()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.Reader().QueryContext(ctx, `SELECT r.kind, count(*) FROM records r`+where+` GROUP BY r.kind ORDER BY count(*) DESC, r.kind`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't count records: %w", err)
+	}
+	defer rows.Close()
+	out := []KindCount{}
+	for rows.Next() {
+		var c KindCount
+		if err := rows.Scan(&c.Kind, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// MonthCount is how many records were logged in a month.
+type MonthCount struct {
+	Month string `json:"month"` // 2025-04
+	Count int    `json:"count"`
+}
+
+// CountByMonth counts records by the month of their envelope time.
+func CountByMonth(ctx context.Context, st store.Store) ([]MonthCount, error) {
+	rows, err := st.Reader().QueryContext(ctx, `SELECT substr(time, 1, 7) AS m, count(*) FROM records GROUP BY m ORDER BY m`)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't count records: %w", err)
+	}
+	defer rows.Close()
+	var out []MonthCount
+	for rows.Next() {
+		var c MonthCount
+		if err := rows.Scan(&c.Month, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

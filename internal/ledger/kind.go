@@ -50,6 +50,52 @@ type Kind struct {
 	Summary func(body json.RawMessage) string
 
 	schema *jsonschema.Schema
+	order  []string
+}
+
+// FieldOrder lists the body's top-level fields in the order the schema
+// gives them, which is the order people should read them in.
+func (k *Kind) FieldOrder() []string { return k.order }
+
+// propertyOrder reads the keys of a schema's top-level "properties", in
+// order (a Go map would lose it).
+func propertyOrder(schema []byte) []string {
+	d := json.NewDecoder(bytes.NewReader(schema))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	for d.More() {
+		key, err := d.Token()
+		if err != nil {
+			return nil
+		}
+		if key != "properties" {
+			var skip json.RawMessage
+			if d.Decode(&skip) != nil {
+				return nil
+			}
+			continue
+		}
+		if t, err := d.Token(); err != nil || t != json.Delim('{') {
+			return nil
+		}
+		var out []string
+		for d.More() {
+			name, err := d.Token()
+			if err != nil {
+				return out
+			}
+			var skip json.RawMessage
+			if d.Decode(&skip) != nil {
+				return out
+			}
+			if s, ok := name.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // Kinds is the set of kinds a register knows. It is built once, at start-up,
@@ -84,6 +130,7 @@ func NewKinds(kinds ...*Kind) (*Kinds, error) {
 		if k.schema, err = c.Compile(url); err != nil {
 			return nil, fmt.Errorf("couldn't compile the schema of kind %q: %w", k.Name, err)
 		}
+		k.order = propertyOrder(k.Schema)
 		ks.byName[k.Name] = k
 		ks.names = append(ks.names, k.Name)
 	}

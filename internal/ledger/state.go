@@ -281,6 +281,18 @@ func (s *State) ReplayRecord(r *record.Record) error {
 	return s.admit(p)
 }
 
+// AdmitUnverified applies every rule to a parsed record but the checking of
+// its signatures, and returns the record prepared for Verify. Audit uses it to
+// check signatures in parallel, off the state's goroutine: the rules depend on
+// which keys signed, never on whether the signatures verify.
+func (s *State) AdmitUnverified(r *record.Record) (*Pending, error) {
+	p, err := s.Prepare(r)
+	if err != nil {
+		return nil, err
+	}
+	return p, s.admit(p)
+}
+
 // Check runs every rule on an entry, signatures included, and applies it.
 func (s *State) Check(entry []byte) (*record.Record, error) {
 	r, err := record.Parse(entry)

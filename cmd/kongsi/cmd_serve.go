@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/web"
+)
+
+// serveFlags are the flags of the commands that serve a register.
+type serveFlags struct {
+	addr      string
+	data      string
+	publicURL string
+	logJSON   bool
+	verbose   bool
+}
+
+func (f *serveFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
+}, dataDefault string) {
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&f.data, "data", dataDefault, "the register's data directory")
+	fs.StringVar(&f.publicURL, "public-url", "", "the address users reach the site at, for the commands its pages suggest (default: from each request)")
+	fs.BoolVar(&f.logJSON, "log-json", false, "log in JSON")
+	fs.BoolVar(&f.verbose, "v", false, "log every request")
+}
+
+func nodeConfig(dir string, ms []module.Module, log *slog.Logger) node.Config {
+	return node.Config{
+		Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms),
+		Logger: log, Progress: stageProgress(),
+	}
+}
+
+func runServe(ctx context.Context, args []string) error {
+	var f serveFlags
+	fs := newFlags("serve", "[flags]")
+	f.register(fs, "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if f.data == "" {
+		fmt.Fprintln(os.Stderr, "kongsi serve: -data is required")
+		return errUsage
+	}
+	return serve(ctx, f, false)
+}
+
+// serve opens the register in f.data and serves it until ctx ends.
+func serve(ctx context.Context, f serveFlags, demo bool) error {
+	level := slog.LevelInfo
+	if f.verbose {
+		level = slog.LevelDebug
+	}
+	log := logger(f.logJSON, level)
+	ms := modules()
+	n, err := node.Open(ctx, nodeConfig(f.data, ms, log))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := n.Close(cctx); err != nil {
+			log.Error("couldn't close the register cleanly", "error", err)
+		}
+	}()
+	n.Run(ctx)
+	site, err := web.New(n, web.Options{Logger: log, PublicURL: f.publicURL, Demo: demo})
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := m.Web(site); err != nil {
+			return fmt.Errorf("couldn't add the %s module's pages: %w", m.Name(), err)
+		}
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(f.data)
+	log.Info("serving the register", "origin", n.Origin, "url", "http://"+ln.Addr().String()+"/", "data", abs)
+	return site.Serve(ctx, ln)
+}

@@ -1,0 +1,250 @@
+// Package node runs a register node: it opens a data directory's log, key and
+// store, replays the log into the ledger, starts the write path and the
+// projector, and closes them in the order that loses nothing.
+//
+// A data directory holds:
+//
+//	log/          the log's public files (served under /log/) and Tessera's .state
+//	log.key       the private key that signs checkpoints (mode 0600)
+//	register.db   the projections (SQLite), derived from log/ and rebuildable
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/projector"
+	"github.com/kongsi/kongsi/internal/record"
+	"github.com/kongsi/kongsi/internal/sequencer"
+	"github.com/kongsi/kongsi/internal/signednote"
+	"github.com/kongsi/kongsi/internal/store"
+	"github.com/kongsi/kongsi/internal/tlog"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Paths within a data directory.
+const (
+	LogDir     = "log"
+	LogKeyFile = "log.key"
+	StoreFile  = "register.db"
+)
+
+// Config configures a node.
+type Config struct {
+	Dir         string
+	Kinds       []*ledger.Kind
+	Projections []projector.Projection
+	Logger      *slog.Logger
+	// Progress, if set, is told how replays at start-up go.
+	Progress func(what string, done, total uint64)
+	// Log tunes the log; Dir and Signer are set by the node.
+	Log tlog.Options
+}
+
+// Node is a running register node.
+type Node struct {
+	Dir       string
+	Origin    string
+	LogVKey   string
+	Verifier  note.Verifier
+	Kinds     *ledger.Kinds
+	Log       *tlog.Log
+	Sequencer *sequencer.Sequencer
+	Store     store.Store
+	Projector *projector.Projector
+	Logger    *slog.Logger
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// ErrNoRegister is returned when a directory holds no register.
+var ErrNoRegister = errors.New("no register in this directory")
+
+// Exists reports whether dir holds a register.
+func Exists(dir string) bool { return tlog.Exists(filepath.Join(dir, LogDir)) }
+
+// ReadLogKey reads the log's private key from a data directory.
+func ReadLogKey(dir string) (note.Signer, string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, LogKeyFile))
+	if err != nil {
+		return nil, "", fmt.Errorf("couldn't read the log's key: %w", err)
+	}
+	s, err := signednote.NewSigner(string(b))
+	if err != nil {
+		return nil, "", err
+	}
+	vkey, err := signednote.VerifierKey(string(b))
+	if err != nil {
+		return nil, "", err
+	}
+	return s, vkey, nil
+}
+
+// Found creates a register in an empty directory: it writes the log's key
+// and appends the charter, which must name that key, as entry 0.
+func Found(ctx context.Context, cfg Config, logSKey string, charter []byte) error {
+	if Exists(cfg.Dir) {
+		return fmt.Errorf("%s already holds a register", cfg.Dir)
+	}
+	r, err := record.Parse(charter)
+	if err != nil {
+		return fmt.Errorf("couldn't read the charter: %w", err)
+	}
+	var body ledger.CharterBody
+	if err := ledger.DecodeBody(r, &body); err != nil || r.Kind != ledger.KindCharter {
+		return fmt.Errorf("the first record must be a charter")
+	}
+	vkey, err := signednote.VerifierKey(logSKey)
+	if err != nil {
+		return err
+	}
+	if body.LogKey != vkey {
+		return fmt.Errorf("the charter names the log key %q, not the key given (%q)", body.LogKey, vkey)
+	}
+	if !strings.HasPrefix(vkey, body.Origin+"+") {
+		return fmt.Errorf("the log key's name must be the register's origin %q", body.Origin)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return err
+	}
+	if err := writeFileSync(filepath.Join(cfg.Dir, LogKeyFile), []byte(logSKey+"\n"), 0o600); err != nil {
+		return fmt.Errorf("couldn't write the log's key: %w", err)
+	}
+	n, err := Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	_, serr := n.Sequencer.Submit(ctx, charter)
+	if cerr := n.Close(ctx); serr == nil {
+		serr = cerr
+	}
+	if serr != nil {
+		return fmt.Errorf("couldn't append the charter: %w", serr)
+	}
+	return nil
+}
+
+// Open opens the register in cfg.Dir and starts its write path. Call Run to
+// start following the log into the store.
+func Open(ctx context.Context, cfg Config) (*Node, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	progress := func(what string) func(done, total uint64) {
+		if cfg.Progress == nil {
+			return nil
+		}
+		return func(done, total uint64) { cfg.Progress(what, done, total) }
+	}
+	kinds, err := ledger.NewKinds(cfg.Kinds...)
+	if err != nil {
+		return nil, err
+	}
+	signer, vkey, err := ReadLogKey(cfg.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s has no %s", ErrNoRegister, cfg.Dir, LogKeyFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, err
+	}
+	opts := cfg.Log
+	opts.Dir, opts.Signer = filepath.Join(cfg.Dir, LogDir), signer
+	l, err := tlog.Open(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{Dir: cfg.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger}
+	fail := func(err error) (*Node, error) {
+		n.Close(ctx)
+		return nil, err
+	}
+	if n.Sequencer, err = sequencer.New(ctx, l, kinds, cfg.Logger, progress("replaying the log")); err != nil {
+		return fail(err)
+	}
+	if o := n.Sequencer.State().Origin(); o != "" && o != n.Origin {
+		return fail(fmt.Errorf("the charter's origin %q is not the log key's name %q", o, n.Origin))
+	}
+	if n.Store, err = store.OpenSQLite(ctx, filepath.Join(cfg.Dir, StoreFile), projector.Schemas(cfg.Projections)); err != nil {
+		return fail(err)
+	}
+	n.Projector = projector.New(projector.Options{
+		Source: l.Reader(), Verifier: verifier, Store: n.Store, Kinds: kinds,
+		Projections: cfg.Projections, Logger: cfg.Logger,
+	})
+	if err := n.Projector.Open(ctx, progress("loading the projections")); err != nil {
+		return fail(err)
+	}
+	return n, nil
+}
+
+// Run follows the log into the store in the background, until Close.
+func (n *Node) Run(ctx context.Context) {
+	ctx, n.cancel = context.WithCancel(ctx)
+	n.done = make(chan struct{})
+	go func() {
+		defer close(n.done)
+		n.Projector.Follow(ctx)
+	}()
+}
+
+// Close stops taking records, waits until every acknowledged record is
+// covered by a published checkpoint, lets the projector catch up, and closes
+// the store.
+func (n *Node) Close(ctx context.Context) error {
+	var errs []error
+	if n.Sequencer != nil {
+		n.Sequencer.Close()
+	}
+	if n.Log != nil {
+		errs = append(errs, n.Log.Close(ctx))
+	}
+	if n.cancel != nil {
+		// One last pass, so that the store has everything published.
+		n.cancel()
+		<-n.done
+		if err := n.Projector.CatchUp(ctx, nil); err != nil && !errors.Is(err, tlog.ErrNoCheckpoint) {
+			errs = append(errs, err)
+		}
+	}
+	if n.Store != nil {
+		errs = append(errs, n.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// writeFileSync writes a file and syncs it and its directory, so that it
+// survives a crash once this returns.
+func writeFileSync(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,358 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/kongsi/kongsi/internal/problem"
+	"github.com/kongsi/kongsi/internal/record"
+)
+
+// View is what every page template receives.
+type View struct {
+	Site *Site
+	Req  *http.Request
+	Nav  []NavItem
+	Data any
+}
+
+// Active reports whether a navigation link is the current section.
+func (v *View) Active(path string) bool {
+	p := v.Req.URL.Path
+	return p == path || strings.HasPrefix(p, path+"/")
+}
+
+// CSS is the address of the stylesheet.
+func (v *View) CSS() string { return v.Site.assets.url("style.css") }
+
+// Script is the address of the small enhancement script.
+func (v *View) Script() string { return v.Site.assets.url("site.js") }
+
+// RegisterName is the register's name from its charter, or its origin.
+func (v *View) RegisterName() string {
+	return v.Site.Node.Origin
+}
+
+// Render renders a page template with the layout.
+func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("no page template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", &View{Site: s, Req: r, Nav: s.nav, Data: data}); err != nil {
+		return fmt.Errorf("couldn't render %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+type errorData struct {
+	Status int
+	Title  string
+	Detail string
+	Field  string
+}
+
+func (s *Site) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	p := problem.As(err)
+	status := problem.Status(p)
+	if status >= 500 {
+		s.Logger.Error("page failed", "path", r.URL.Path, "error", err)
+	}
+	d := errorData{Status: status, Title: http.StatusText(status), Detail: p.Detail, Field: p.Field}
+	if rerr := s.Render(w, r, status, "error", d); rerr != nil {
+		s.Logger.Error("couldn't render the error page", "error", rerr)
+		http.Error(w, p.Detail, status)
+	}
+}
+
+var urlPattern = regexp.MustCompile(`^https?://[^\s<>"]+$`)
+
+func (s *Site) funcs() template.FuncMap {
+	return template.FuncMap{
+		"kindTitle": s.kindTitle,
+		"short":     func(id string) string { return shortID(id) },
+		"date":      formatDate,
+		"datetime":  formatDateTime,
+		"ago":       ago,
+		"humanize":  humanize,
+		"isURL":     func(v any) bool { s, ok := v.(string); return ok && urlPattern.MatchString(s) },
+		"isDate":    func(v any) bool { s, ok := v.(string); return ok && isDate(s) },
+		"number":    formatNumber,
+		"json":      prettyJSON,
+		"body":      decodeBody,
+		"fields":    sortedFields,
+		"kindOf":    kindOf,
+		"query":     withQuery,
+		"add":       func(a, b int) int { return a + b },
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i
+			}
+			return s
+		},
+		"join":      strings.Join,
+		"lower":     strings.ToLower,
+		"hasPrefix": strings.HasPrefix,
+		"safeURL":   func(s string) template.URL { return template.URL(s) },
+		"pathEscape": func(s string) string {
+			parts := strings.Split(s, "/")
+			for i, p := range parts {
+				parts[i] = url.PathEscape(p)
+			}
+			return strings.Join(parts, "/")
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+func isDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
+}
+
+func formatDate(v any) string {
+	switch v := v.(type) {
+	case string:
+		if t, err := time.Parse("2006-01-02", v); err == nil {
+			return t.Format("2 January 2006")
+		}
+		if t, err := time.Parse(record.TimeFormat, v); err == nil {
+			return t.Format("2 January 2006")
+		}
+		return v
+	case time.Time:
+		return v.UTC().Format("2 January 2006")
+	}
+	return fmt.Sprint(v)
+}
+
+func formatDateTime(v any) string {
+	switch v := v.(type) {
+	case string:
+		if t, err := time.Parse(record.TimeFormat, v); err == nil {
+			return t.Format("2 Jan 2006, 15:04 UTC")
+		}
+		return v
+	case time.Time:
+		return v.UTC().Format("2 Jan 2006, 15:04:05 UTC")
+	}
+	return fmt.Sprint(v)
+}
+
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < 2*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%d seconds ago", int(d.Seconds()))
+	case d < 2*time.Minute:
+		return "a minute ago"
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d hours ago", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	}
+}
+
+// humanize turns a field name into words: "stated_on" → "Stated on".
+func humanize(s string) string {
+	s = strings.NewReplacer("_", " ", "-", " ").Replace(s)
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	out := string(r)
+	for _, acr := range []string{"url", "id", "iso", "hs", "bri", "csr", "api"} {
+		out = replaceWord(out, acr, strings.ToUpper(acr))
+	}
+	return out
+}
+
+func replaceWord(s, word, with string) string {
+	fields := strings.Fields(s)
+	for i, f := range fields {
+		if strings.EqualFold(f, word) {
+			fields[i] = with
+		}
+	}
+	return strings.Join(fields, " ")
+}
+
+func formatNumber(v any) string {
+	var f float64
+	switch v := v.(type) {
+	case int:
+		f = float64(v)
+	case int64:
+		f = float64(v)
+	case uint64:
+		f = float64(v)
+	case float64:
+		f = v
+	case json.Number:
+		f, _ = v.Float64()
+	default:
+		return fmt.Sprint(v)
+	}
+	neg := f < 0
+	if neg {
+		f = -f
+	}
+	whole := strconv.FormatFloat(f, 'f', -1, 64)
+	frac := ""
+	if i := strings.IndexByte(whole, '.'); i >= 0 {
+		whole, frac = whole[:i], whole[i:]
+		if len(frac) > 3 {
+			frac = frac[:3]
+		}
+	}
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String() + frac
+	if neg {
+		out = "−" + out
+	}
+	return out
+}
+
+func prettyJSON(v any) string {
+	var b []byte
+	var err error
+	if raw, ok := v.(json.RawMessage); ok {
+		var buf bytes.Buffer
+		if err = json.Indent(&buf, raw, "", "  "); err == nil {
+			return buf.String()
+		}
+	}
+	b, err = json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// decodeBody decodes a record's body for the generic renderer.
+func decodeBody(raw json.RawMessage) any {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil
+	}
+	return v
+}
+
+// Field is one member of an object, for templates.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// sortedFields lists an object's members, the short scalar ones first, then
+// by name.
+func sortedFields(v any) []Field {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var fs []Field
+	for k, e := range m {
+		fs = append(fs, Field{k, e})
+	}
+	rank := func(f Field) int {
+		switch x := f.Value.(type) {
+		case string:
+			if f.Key == "title" || f.Key == "name" {
+				return 0
+			}
+			if len(x) > 200 {
+				return 3
+			}
+			return 1
+		case map[string]any, []any:
+			return 4
+		default:
+			return 1
+		}
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		ri, rj := rank(fs[i]), rank(fs[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return fs[i].Key < fs[j].Key
+	})
+	return fs
+}
+
+// kindOf names the JSON type of a value for templates.
+func kindOf(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	case nil:
+		return "null"
+	default:
+		return "number"
+	}
+}
+
+// withQuery returns the request's URL with query parameters changed
+// ("key", "value" pairs; an empty value removes the key).
+func withQuery(r *http.Request, kv ...string) string {
+	q := r.URL.Query()
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			q.Del(kv[i])
+		} else {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	u := *r.URL
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}

@@ -1,0 +1,349 @@
+// Package web serves a register node over HTTP: server-rendered pages that
+// work without JavaScript, the JSON API under /api/v1/ (with CSV downloads and
+// an OpenAPI description), the log's tiles under /log/, and Prometheus
+// metrics. Modules add their own pages, API routes and templates.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kongsi/kongsi/internal/browse"
+	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/tlog"
+)
+
+//go:embed templates/*.html
+var coreTemplates embed.FS
+
+// NavItem is a link in the site's main navigation.
+type NavItem struct {
+	Label string
+	Path  string
+}
+
+// Site serves one node.
+type Site struct {
+	Node   *node.Node
+	Logger *slog.Logger
+	// PublicURL is the site's address as users reach it, for the commands
+	// the pages suggest ("http://127.0.0.1:8080"). Empty means: from the
+	// request.
+	PublicURL string
+	// Demo marks a register founded with demo keys.
+	Demo bool
+
+	mux     *http.ServeMux
+	base    *template.Template
+	pages   map[string]*template.Template
+	pagesMu sync.Mutex
+	nav     []NavItem
+	assets  *assets
+	metrics *metrics
+	openapi *openAPI
+	bodies  map[string]BodyRenderer // by kind
+	routes  []string                // API patterns, for the OpenAPI check
+}
+
+// Options configure a Site.
+type Options struct {
+	Logger    *slog.Logger
+	PublicURL string
+	Demo      bool
+}
+
+// New makes a site for a node, with the core pages and API.
+func New(n *node.Node, opts Options) (*Site, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Site{
+		Node: n, Logger: opts.Logger, PublicURL: strings.TrimSuffix(opts.PublicURL, "/"), Demo: opts.Demo,
+		mux: http.NewServeMux(), pages: map[string]*template.Template{}, bodies: map[string]BodyRenderer{},
+	}
+	var err error
+	if s.assets, err = newAssets(); err != nil {
+		return nil, err
+	}
+	s.base = template.New("base").Funcs(s.funcs())
+	if _, err := s.base.ParseFS(coreTemplates, "templates/_*.html"); err != nil {
+		return nil, fmt.Errorf("couldn't parse the layout: %w", err)
+	}
+	if err := s.AddTemplates(coreTemplates, "templates/[a-z]*.html"); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(n)
+	s.openapi = newOpenAPI(n)
+	s.nav = []NavItem{{"Records", "/records"}, {"Parties", "/parties"}}
+	s.routesCore()
+	return s, nil
+}
+
+// AddNav adds a link to the main navigation, before the core links.
+func (s *Site) AddNav(label, path string) {
+	s.nav = slices.Insert(s.nav, len(s.nav)-2, NavItem{label, path})
+}
+
+// AddTemplates parses page templates. Each file is one page, named after
+// the file without ".html", rendered inside the site's layout; it defines
+// the blocks "title" and "content".
+func (s *Site) AddTemplates(fsys fs.FS, patterns ...string) error {
+	var files []string
+	for _, p := range patterns {
+		m, err := fs.Glob(fsys, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		t, err := s.base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(fsys, f); err != nil {
+			return fmt.Errorf("couldn't parse %s: %w", f, err)
+		}
+		name := strings.TrimSuffix(f[strings.LastIndex(f, "/")+1:], ".html")
+		s.pagesMu.Lock()
+		if _, dup := s.pages[name]; dup {
+			s.pagesMu.Unlock()
+			return fmt.Errorf("two page templates are called %q", name)
+		}
+		s.pages[name] = t
+		s.pagesMu.Unlock()
+	}
+	return nil
+}
+
+// BodyRenderer renders the body of a record of one kind for the record page,
+// in place of the generic rendering.
+type BodyRenderer func(r *http.Request, rec *browse.Record) (template.HTML, error)
+
+// RenderBody makes the record page render bodies of a kind with f.
+func (s *Site) RenderBody(kind string, f BodyRenderer) { s.bodies[kind] = f }
+
+// RenderFragment renders a template of a page set (not the layout) to HTML.
+func (s *Site) RenderFragment(page, name string, data any) (template.HTML, error) {
+	t, ok := s.pages[page]
+	if !ok {
+		return "", fmt.Errorf("no page template %q", page)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("couldn't render %s/%s: %w", page, name, err)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// Page registers a page handler. The handler returns an error to show an
+// error page; *problem.Error values choose the status.
+func (s *Site) Page(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.mux.Handle(pattern, s.metrics.instrument(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.errorPage(w, r, err)
+		}
+	})))
+}
+
+// API registers a JSON API handler, and notes the route for the OpenAPI
+// description, which MUST document it (a test checks).
+func (s *Site) API(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.routes = append(s.routes, pattern)
+	s.mux.Handle(pattern, s.metrics.instrument(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.apiError(w, r, err)
+		}
+	})))
+}
+
+// Handle registers a plain handler.
+func (s *Site) Handle(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, s.metrics.instrument(pattern, h))
+}
+
+// OpenAPIPaths adds path items to the OpenAPI description: a map from path
+// to its path item object, as in the specification.
+func (s *Site) OpenAPIPaths(paths map[string]any) { s.openapi.addPaths(paths) }
+
+// Handler returns the site's handler, with its middleware.
+func (s *Site) Handler() http.Handler {
+	var h http.Handler = s.mux
+	h = http.MaxBytesHandler(h, 1<<20)
+	h = s.secure(h)
+	h = s.recover(h)
+	h = s.logRequests(h)
+	return h
+}
+
+func (s *Site) routesCore() {
+	s.Handle("GET /log/", http.StripPrefix("/log", tlog.Handler(s.Node.Log.Dir(), s.Node.LogVKey)))
+	s.Handle("GET /static/", s.assets)
+	s.Handle("GET /metrics", s.metrics.handler())
+	s.Handle("GET /healthz", http.HandlerFunc(s.healthz))
+
+	s.Page("GET /{$}", s.home)
+	s.Page("GET /records", s.recordList)
+	s.Page("GET /records/{index}", s.recordShow)
+	s.Page("GET /subjects/{subject...}", s.subjectHistory)
+	s.Page("GET /parties", s.partyList)
+	s.Page("GET /parties/{id}", s.partyShow)
+	s.Page("GET /verify", s.verifyPage)
+
+	s.API("POST /api/v1/records", s.apiSubmit)
+	s.API("GET /api/v1/records", s.apiRecords)
+	s.API("GET /api/v1/records.csv", s.apiRecordsCSV)
+	s.API("GET /api/v1/records/{index}", s.apiRecord)
+	s.API("GET /api/v1/records/{index}/proof", s.apiProof)
+	s.API("GET /api/v1/ids/{id}", s.apiRecordByID)
+	s.API("GET /api/v1/subjects/{subject...}", s.apiSubject)
+	s.API("GET /api/v1/parties", s.apiParties)
+	s.API("GET /api/v1/parties.csv", s.apiPartiesCSV)
+	s.API("GET /api/v1/parties/{id}", s.apiParty)
+	s.API("GET /api/v1/kinds", s.apiKinds)
+	s.API("GET /api/v1/kinds/{kind}", s.apiKind)
+	s.API("GET /api/v1/log", s.apiLog)
+	s.API("GET /api/v1/openapi.json", s.apiOpenAPI)
+}
+
+func (s *Site) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.Node.Projector.Err(); err != nil {
+		http.Error(w, "projector stopped", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// kindTitle returns the human name of a kind.
+func (s *Site) kindTitle(kind string) string {
+	if k, ok := s.Node.Kinds.Get(kind); ok {
+		return k.Title
+	}
+	return kind
+}
+
+// kindsInfo lists the kinds for forms and filters.
+func (s *Site) kindsInfo() []*ledger.Kind {
+	var ks []*ledger.Kind
+	for _, n := range s.Node.Kinds.Names() {
+		k, _ := s.Node.Kinds.Get(n)
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+// baseURL is the site's public address.
+func (s *Site) baseURL(r *http.Request) string {
+	if s.PublicURL != "" {
+		return s.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// Serve serves the site on addr until ctx ends, then shuts down gracefully.
+func (s *Site) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("couldn't shut the server down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Site) logRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		level := slog.LevelDebug
+		if sw.status >= 500 {
+			level = slog.LevelError
+		} else if sw.status >= 400 && sw.status != 404 {
+			level = slog.LevelInfo
+		}
+		s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start).Round(time.Microsecond))
+	})
+}
+
+func (s *Site) recover(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Logger.Error("panic serving a request", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Site) secure(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.ServeHTTP(w, r)
+	})
+}
