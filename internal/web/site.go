@@ -347,3 +347,6 @@ func (s *Site) secure(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// APIRoutes lists the API routes the site serves ("GET /api/v1/records").
+func (s *Site) APIRoutes() []string { return slices.Clone(s.routes) }

@@ -29,6 +29,7 @@ type Fixture struct {
 	Signers   map[string]note.Signer // by party ID
 	VKeys     map[string]string      // by party ID
 	LogSigner note.Signer
+	LogSKey   string
 	LogVKey   string
 	Charter   *ledger.CharterBody
 	// CharterEntry is the signed charter, the log's first entry.
@@ -41,7 +42,14 @@ func New(t testing.TB) *Fixture {
 	t.Helper()
 	f := &Fixture{Origin: Origin, Signers: map[string]note.Signer{}, VKeys: map[string]string{}}
 	f.clock.Store(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Unix())
-	f.LogSigner, f.LogVKey = f.NewKey(t, Origin)
+	skey, vkey, err := signednote.GenerateKey(Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.LogSKey, f.LogVKey = skey, vkey
+	if f.LogSigner, err = signednote.NewSigner(skey); err != nil {
+		t.Fatal(err)
+	}
 	c := &ledger.CharterBody{
 		Name: "Test register", Origin: Origin, LogKey: f.LogVKey,
 		AdmissionQuorum: ledger.Quorum{Numerator: 2, Denominator: 3},
