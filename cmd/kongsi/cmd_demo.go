@@ -19,7 +19,8 @@ func runDemo(ctx context.Context, args []string) error {
 	if !node.Exists(f.data) {
 		fmt.Fprintf(os.Stderr, "Founding a demonstration register in %s (its keys are demo keys, in %s/%s).\n", f.data, f.data, demo.KeysDir)
 		p := newProgress("loading the demo's records")
-		err := demo.Found(ctx, nodeConfig(f.data, modules(), logger(f.logJSON, 4)), func(done, total int) {
+		ms := modules()
+		err := demo.Found(ctx, nodeConfig(f.data, ms, logger(f.logJSON, 4)), ms, func(done, total int) {
 			p.update(uint64(done), uint64(total))
 		})
 		if err != nil {

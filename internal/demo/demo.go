@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/signednote"
@@ -165,6 +166,21 @@ type Record struct {
 	Body    json.RawMessage `json:"body"`
 	// Cosigners sign too, after the author.
 	Cosigners []string `json:"cosigners,omitempty"`
+	// Refs point at the latest versions of other subjects, resolved when
+	// the record is signed: {"rel": "about", "subject": "commitments/…"}.
+	Refs []SubjectRef `json:"refs,omitempty"`
+}
+
+// SubjectRef refers to the latest version of a subject.
+type SubjectRef struct {
+	Rel     string `json:"rel"`
+	Subject string `json:"subject"`
+}
+
+// Seeder is a module that loads demo data of its own after the records, for
+// instance a dataset that a signed record publishes.
+type Seeder interface {
+	SeedDemo(ctx context.Context, l *Loader) error
 }
 
 // Loader signs and submits the demo's records in order.
@@ -181,6 +197,13 @@ func (l *Loader) Submit(ctx context.Context, r Record) (uint64, error) {
 	env := &record.Envelope{Register: l.Node.Origin, Kind: r.Kind, Subject: r.Subject, Author: r.Author, Time: record.FormatTime(l.Clock()), Body: r.Body}
 	if h, ok := l.head(r.Subject); ok {
 		env.Refs = append(env.Refs, record.Ref{Rel: record.RelPrev, ID: h})
+	}
+	for _, ref := range r.Refs {
+		h, ok := l.head(ref.Subject)
+		if !ok {
+			return 0, fmt.Errorf("%s %s refers to %s, which has no records yet", r.Kind, r.Subject, ref.Subject)
+		}
+		env.Refs = append(env.Refs, record.Ref{Rel: ref.Rel, ID: h})
 	}
 	var signers []note.Signer
 	for _, id := range append([]string{r.Author}, r.Cosigners...) {
@@ -223,7 +246,8 @@ func (l *Loader) head(subject string) (record.ID, bool) {
 	return h.ID, true
 }
 
-// Files lists the demo's data files other than the charter, in load order.
+// Files lists the demo's data files other than the charter, in load order
+// (by name: prefix them with a number to order them).
 func Files() []string {
 	entries, _ := data.ReadDir("data")
 	var out []string
@@ -236,9 +260,10 @@ func Files() []string {
 	return out
 }
 
-// Found makes a demo register in dir: keys, charter, admissions, and every
-// record of the data files. progress, if set, is told each record loaded.
-func Found(ctx context.Context, cfg node.Config, progress func(done, total int)) error {
+// Found makes a demo register in dir: keys, charter, admissions, every
+// record of the data files, then what the modules seed. progress, if set, is
+// told each record loaded.
+func Found(ctx context.Context, cfg node.Config, ms []module.Module, progress func(done, total int)) error {
 	var cf charterFile
 	if err := readJSON("charter.json", &cf); err != nil {
 		return err
@@ -333,6 +358,13 @@ func Found(ctx context.Context, cfg node.Config, progress func(done, total int))
 	// foreign ministry replaces its key.
 	if err := l.rotate(ctx, "phl.dfa", "scheduled rotation of the demonstration key"); err != nil {
 		return err
+	}
+	for _, m := range ms {
+		if sd, ok := m.(Seeder); ok {
+			if err := sd.SeedDemo(ctx, l); err != nil {
+				return fmt.Errorf("couldn't load the %s module's demo data: %w", m.Name(), err)
+			}
+		}
 	}
 	if progress != nil {
 		progress(total, total)
