@@ -38,6 +38,8 @@ func init() {
 		{"verify", "check a record against the public log alone", runVerify},
 		{"audit", "replay a whole log and check every rule", runAudit},
 		{"rebuild", "rebuild a register's projections from its log", runRebuild},
+		{"import", "import outside data (trade statistics, projects…) as signed records", runImport},
+		{"export", "export a register's data in outside formats", runExport},
 		{"bench", "measure the write path, audit, rebuild and reads", runBench},
 	}
 }

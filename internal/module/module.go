@@ -4,8 +4,13 @@
 package module
 
 import (
+	"context"
+	"io"
+
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/projector"
+	"github.com/kongsi/kongsi/internal/publish"
+	"github.com/kongsi/kongsi/internal/store"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -37,4 +42,35 @@ func Projections(ms []Module) []projector.Projection {
 		ps = append(ps, m.Projections()...)
 	}
 	return ps
+}
+
+// Importer loads outside data into a register: `kongsi import <name> FILE`.
+// It signs what it publishes as the publisher's party.
+type Importer struct {
+	Name    string // "dots", "oc4ids"
+	Summary string // one line for kongsi import -h
+	// DemoAuthor is the party the importer signs as on the demonstration
+	// register when no key is given.
+	DemoAuthor string
+	// Run parses its own flags from args (the file among them) and imports.
+	Run func(ctx context.Context, pub publish.Publisher, args []string) error
+}
+
+// Exporter writes a register's data in an outside format: `kongsi export
+// <name>`.
+type Exporter struct {
+	Name    string
+	Summary string
+	// Run parses its own flags from args and writes the export to w.
+	Run func(ctx context.Context, st store.Store, w io.Writer, args []string) error
+}
+
+// WithImporters is a module that has importers.
+type WithImporters interface {
+	Importers() []Importer
+}
+
+// WithExporters is a module that has exporters.
+type WithExporters interface {
+	Exporters() []Exporter
 }

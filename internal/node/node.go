@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -62,6 +63,26 @@ type Node struct {
 
 	cancel context.CancelFunc
 	done   chan struct{}
+	unlock func()
+}
+
+// ErrInUse is returned when another process has the register open.
+var ErrInUse = errors.New("another process has this register open")
+
+// lockDir takes an exclusive lock on the data directory, without waiting.
+func lockDir(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't open the register's lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w (%s): stop it, or work through its API", ErrInUse, dir)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }
 
 // ErrNoRegister is returned when a directory holds no register.
@@ -158,13 +179,19 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One process at a time appends to a log.
+	unlock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
 	opts := cfg.Log
 	opts.Dir, opts.Signer = filepath.Join(cfg.Dir, LogDir), signer
 	l, err := tlog.Open(ctx, opts)
 	if err != nil {
+		unlock()
 		return nil, err
 	}
-	n := &Node{Dir: cfg.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger}
+	n := &Node{Dir: cfg.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger, unlock: unlock}
 	fail := func(err error) (*Node, error) {
 		n.Close(ctx)
 		return nil, err
@@ -219,6 +246,10 @@ func (n *Node) Close(ctx context.Context) error {
 	}
 	if n.Store != nil {
 		errs = append(errs, n.Store.Close())
+	}
+	if n.unlock != nil {
+		n.unlock()
+		n.unlock = nil
 	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,218 @@
+// Package publish signs records as one party and appends them to a register,
+// either a local one (its data directory, through the node's write path) or a
+// running one (through its HTTP API). Importers use it, so that imported
+// records are signed and checked like any other.
+package publish
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/record"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Publisher signs and appends records as one party.
+type Publisher interface {
+	// Author is the signing party.
+	Author() string
+	// Origin is the register's origin.
+	Origin() string
+	// Head returns the ID of a subject's latest version.
+	Head(ctx context.Context, subject string) (record.ID, bool, error)
+	// Publish signs a record about subject, naming the subject's latest
+	// version as prev, and appends it. It returns the record's index.
+	Publish(ctx context.Context, kind, subject string, body any, refs ...record.Ref) (uint64, error)
+	// Node is the local node, or nil for a remote register.
+	Node() *node.Node
+	// URL is the remote register's address, or "" for a local one.
+	URL() string
+}
+
+// Local publishes to a node in this process.
+type Local struct {
+	N      *node.Node
+	Signer note.Signer
+	// Clock gives signing times; time.Now by default.
+	Clock func() time.Time
+}
+
+func (l *Local) Author() string   { return l.Signer.Name() }
+func (l *Local) Origin() string   { return l.N.Origin }
+func (l *Local) Node() *node.Node { return l.N }
+func (l *Local) URL() string      { return "" }
+func (l *Local) now() time.Time {
+	if l.Clock != nil {
+		return l.Clock()
+	}
+	return time.Now()
+}
+
+// Head reads the sequencer's state, which includes records not yet
+// projected. The publisher must be the node's only writer while it runs.
+func (l *Local) Head(ctx context.Context, subject string) (record.ID, bool, error) {
+	h, ok := l.N.Sequencer.State().Head(subject)
+	if !ok {
+		return record.ID{}, false, nil
+	}
+	return h.ID, true, nil
+}
+
+func (l *Local) Publish(ctx context.Context, kind, subject string, body any, refs ...record.Ref) (uint64, error) {
+	entry, err := sign(ctx, l, l.Signer, l.now(), kind, subject, body, refs)
+	if err != nil {
+		return 0, err
+	}
+	res, err := l.N.Sequencer.Submit(ctx, entry)
+	if err != nil {
+		return 0, err
+	}
+	return res.Index, nil
+}
+
+// Remote publishes to a register over HTTP.
+type Remote struct {
+	Base   string // "http://127.0.0.1:8080"
+	Signer note.Signer
+	Client *http.Client
+	origin string
+}
+
+// NewRemote reaches a register and learns its origin.
+func NewRemote(ctx context.Context, base string, s note.Signer, c *http.Client) (*Remote, error) {
+	r := &Remote{Base: strings.TrimSuffix(base, "/"), Signer: s, Client: c}
+	var st struct {
+		Origin string `json:"origin"`
+	}
+	if err := r.get(ctx, "/api/v1/log", &st); err != nil {
+		return nil, fmt.Errorf("couldn't reach the register at %s: %w", base, err)
+	}
+	r.origin = st.Origin
+	return r, nil
+}
+
+func (r *Remote) Author() string   { return r.Signer.Name() }
+func (r *Remote) Origin() string   { return r.origin }
+func (r *Remote) Node() *node.Node { return nil }
+func (r *Remote) URL() string      { return r.Base }
+
+// ErrNotFound is returned by Get for a missing resource.
+var ErrNotFound = errors.New("not found")
+
+func (r *Remote) get(ctx context.Context, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.Base+path, nil)
+	if err != nil {
+		return err
+	}
+	return r.do(req, out)
+}
+
+// Do sends a request to the register and decodes its JSON answer. API
+// errors come back as *APIError.
+func (r *Remote) Do(req *http.Request, out any) error { return r.do(req, out) }
+
+func (r *Remote) do(req *http.Request, out any) error {
+	resp, err := r.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		return ErrNotFound
+	}
+	if resp.StatusCode >= 300 {
+		var eb struct {
+			Error APIError `json:"error"`
+		}
+		if json.Unmarshal(b, &eb) == nil && eb.Error.Message != "" {
+			eb.Error.Status = resp.StatusCode
+			return &eb.Error
+		}
+		return fmt.Errorf("%s %s: %s", req.Method, req.URL, resp.Status)
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+// APIError is a refusal by a register.
+type APIError struct {
+	Status  int     `json:"-"`
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
+	Field   string  `json:"field"`
+	Rule    string  `json:"rule"`
+	Index   *uint64 `json:"index"`
+}
+
+func (e *APIError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s (field %s, rule %s)", e.Message, e.Field, e.Rule)
+	}
+	return e.Message
+}
+
+func (r *Remote) Head(ctx context.Context, subject string) (record.ID, bool, error) {
+	var out struct {
+		Versions []struct {
+			ID string `json:"id"`
+		} `json:"versions"`
+	}
+	err := r.get(ctx, "/api/v1/subjects/"+subject, &out)
+	if errors.Is(err, ErrNotFound) || err == nil && len(out.Versions) == 0 {
+		return record.ID{}, false, nil
+	}
+	if err != nil {
+		return record.ID{}, false, err
+	}
+	id, err := record.ParseID(out.Versions[len(out.Versions)-1].ID)
+	return id, err == nil, err
+}
+
+func (r *Remote) Publish(ctx context.Context, kind, subject string, body any, refs ...record.Ref) (uint64, error) {
+	entry, err := sign(ctx, r, r.Signer, time.Now(), kind, subject, body, refs)
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.Base+"/api/v1/records", bytes.NewReader(entry))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	var res struct {
+		Index uint64 `json:"index"`
+	}
+	if err := r.do(req, &res); err != nil {
+		return 0, err
+	}
+	return res.Index, nil
+}
+
+func sign(ctx context.Context, p Publisher, s note.Signer, at time.Time, kind, subject string, body any, refs []record.Ref) ([]byte, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't encode the body: %w", err)
+	}
+	env := &record.Envelope{Register: p.Origin(), Kind: kind, Subject: subject, Author: s.Name(), Time: record.FormatTime(at), Body: raw, Refs: append([]record.Ref(nil), refs...)}
+	id, ok, err := p.Head(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		env.Refs = append([]record.Ref{{Rel: record.RelPrev, ID: id}}, env.Refs...)
+	}
+	return record.Sign(env, s)
+}
