@@ -23,6 +23,7 @@ type homeData struct {
 	Total    int
 	BaseURL  string
 	Verified bool
+	Sections []RenderedSection
 }
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
@@ -42,6 +43,9 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range d.Counts {
 		d.Total += c.Count
 		bars = append(bars, chart.Bar{Label: s.kindTitle(c.Kind), Value: float64(c.Count), Href: "/records?kind=" + c.Kind})
+	}
+	if d.Sections, err = renderSections(r, s.homeSec, struct{}{}); err != nil {
+		return err
 	}
 	d.Chart = chart.Bars("Records by kind", "How many records of each kind the register holds.", bars, nil)
 	parties, err := browse.Parties(ctx, s.Node.Store)
@@ -253,12 +257,21 @@ func (s *Site) partyList(w http.ResponseWriter, r *http.Request) error {
 	return s.Render(w, r, http.StatusOK, "parties", d)
 }
 
+type partyPage struct {
+	*PartyDetail
+	Sections []RenderedSection
+}
+
 func (s *Site) partyShow(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.partyDetail(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, http.StatusOK, "party", d)
+	secs, err := renderSections(r, s.partySec, d.Party)
+	if err != nil {
+		return err
+	}
+	return s.Render(w, r, http.StatusOK, "party", partyPage{d, secs})
 }
 
 type verifyData struct {

@@ -46,16 +46,18 @@ type Site struct {
 	// Demo marks a register founded with demo keys.
 	Demo bool
 
-	mux     *http.ServeMux
-	base    *template.Template
-	pages   map[string]*template.Template
-	pagesMu sync.Mutex
-	nav     []NavItem
-	assets  *assets
-	metrics *metrics
-	openapi *openAPI
-	bodies  map[string]BodyRenderer // by kind
-	routes  []string                // API patterns, for the OpenAPI check
+	mux      *http.ServeMux
+	base     *template.Template
+	pages    map[string]*template.Template
+	pagesMu  sync.Mutex
+	nav      []NavItem
+	assets   *assets
+	metrics  *metrics
+	openapi  *openAPI
+	bodies   map[string]BodyRenderer // by kind
+	partySec []Section[*browse.Party]
+	homeSec  []Section[struct{}]
+	routes   []string // API patterns, for the OpenAPI check
 }
 
 // Options configure a Site.
@@ -132,6 +134,43 @@ func (s *Site) AddTemplates(fsys fs.FS, patterns ...string) error {
 // BodyRenderer renders the body of a record of one kind for the record page,
 // in place of the generic rendering.
 type BodyRenderer func(r *http.Request, rec *browse.Record) (template.HTML, error)
+
+// Section is a titled part of a core page that a module adds.
+type Section[T any] struct {
+	Title  string
+	Render func(r *http.Request, about T) (template.HTML, error) // "" for nothing to show
+}
+
+// RenderedSection is a section ready to show.
+type RenderedSection struct {
+	Title string
+	HTML  template.HTML
+}
+
+// AddPartySection adds a section to every party's page: what the party has
+// pledged, owes, notified…
+func (s *Site) AddPartySection(title string, f func(r *http.Request, p *browse.Party) (template.HTML, error)) {
+	s.partySec = append(s.partySec, Section[*browse.Party]{title, f})
+}
+
+// AddHomeSection adds a section to the home page.
+func (s *Site) AddHomeSection(title string, f func(r *http.Request) (template.HTML, error)) {
+	s.homeSec = append(s.homeSec, Section[struct{}]{title, func(r *http.Request, _ struct{}) (template.HTML, error) { return f(r) }})
+}
+
+func renderSections[T any](r *http.Request, secs []Section[T], about T) ([]RenderedSection, error) {
+	var out []RenderedSection
+	for _, sec := range secs {
+		h, err := sec.Render(r, about)
+		if err != nil {
+			return nil, err
+		}
+		if h != "" {
+			out = append(out, RenderedSection{sec.Title, h})
+		}
+	}
+	return out, nil
+}
 
 // RenderBody makes the record page render bodies of a kind with f.
 func (s *Site) RenderBody(kind string, f BodyRenderer) { s.bodies[kind] = f }
