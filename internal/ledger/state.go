@@ -194,6 +194,11 @@ func (s *State) Prepare(r *record.Record) (*Pending, error) {
 	if err := k.Validate(r.BodyValue); err != nil {
 		return nil, err
 	}
+	keys := s.Keys()
+	if len(keys) == 0 && r.Kind != KindCharter {
+		// No parties yet: this is the first record.
+		return nil, problem.Invalid("kind", "charter.first", "the first record of a register must be its charter")
+	}
 	var extra []*signednote.Key
 	if k.ExtraKeys != nil {
 		var err error
@@ -201,7 +206,6 @@ func (s *State) Prepare(r *record.Record) (*Pending, error) {
 			return nil, err
 		}
 	}
-	keys := s.Keys()
 	p := &Pending{Record: r, Kind: k, keys: keys}
 	authorSigned := false
 	seenKey := map[*signednote.Key]bool{}

@@ -122,7 +122,7 @@ func TestCharterRefusals(t *testing.T) {
 	}
 	// Anything but a charter first is refused.
 	s := ledger.NewState(kinds)
-	refuse(t, s, f.Sign(t, "khm.mfa", ledger.KindKeyRevoke, "parties/khm.mnd", map[string]any{"key": f.VKeys["khm.mnd"], "reason": "x"}), problem.ErrForbidden, "signature.unknown-key")
+	refuse(t, s, f.Sign(t, "khm.mfa", ledger.KindKeyRevoke, "parties/khm.mnd", map[string]any{"key": f.VKeys["khm.mnd"], "reason": "x"}), problem.ErrInvalid, "charter.first")
 }
 
 func TestRecordsAndVersions(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -171,4 +172,65 @@ func TestFailedWriteDropsDependents(t *testing.T) {
 func verifier(t *testing.T, f *ledgertest.Fixture) noteVerifier {
 	t.Helper()
 	return newVerifier(t, f.LogVKey)
+}
+
+// slowLog holds every write until released.
+type slowLog struct {
+	*tlog.Log
+	release chan struct{}
+}
+
+func (l *slowLog) Add(ctx context.Context, entry []byte) tessera.IndexFuture {
+	f := l.Log.Add(ctx, entry)
+	return func() (tessera.Index, error) {
+		<-l.release
+		return f()
+	}
+}
+
+func TestPushback(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	l := &slowLog{Log: openLog(t, f, t.TempDir()), release: make(chan struct{})}
+	s, err := sequencer.New(ctx, l, kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetMaxOutstanding(3)
+	var wg sync.WaitGroup
+	var accepted, pushed atomic.Int32
+	submit := func(e []byte) {
+		_, err := s.Submit(ctx, e)
+		switch {
+		case err == nil:
+			accepted.Add(1)
+		case errors.Is(err, problem.ErrUnavailable):
+			pushed.Add(1)
+		default:
+			t.Errorf("submit: %v", err)
+		}
+	}
+	wg.Go(func() { submit(f.CharterEntry) })
+	// Wait until the charter is outstanding, then fill the queue.
+	for s.Outstanding() < 1 {
+		runtime.Gosched()
+	}
+	for i := range 2 {
+		e := f.Sign(t, "khm.mnd", "memo", fmt.Sprintf("memos/khm/p%d", i), map[string]any{"text": "x"})
+		wg.Go(func() { submit(e) })
+	}
+	for s.Outstanding() < 3 {
+		runtime.Gosched()
+	}
+	// The queue is full: the next is pushed back at once.
+	if _, err := s.Submit(ctx, f.Sign(t, "khm.mnd", "memo", "memos/khm/over", map[string]any{"text": "x"})); !errors.Is(err, problem.ErrUnavailable) {
+		t.Fatalf("submit over the limit: %v", err)
+	}
+	close(l.release)
+	wg.Wait()
+	s.Close()
+	if accepted.Load()+pushed.Load() != 3 || accepted.Load() < 1 {
+		t.Errorf("accepted %d, pushed back %d", accepted.Load(), pushed.Load())
+	}
 }

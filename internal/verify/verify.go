@@ -186,10 +186,11 @@ func consistency(ctx context.Context, o Options, cp *tlog.Checkpoint) (string, e
 		return "", fmt.Errorf("the last checkpoint seen, in %s, is invalid: %w", path, err)
 	}
 	if cp.Size < seen.Size {
-		// The log may just be served by a lagging mirror; it must still be a
-		// prefix of what was seen.
+		// A rolled-back log, or a mirror that lags: either way the source
+		// cannot prove that what it shows is a prefix of what was seen
+		// unless it still holds the larger tree.
 		if err := tlog.CheckConsistency(ctx, o.Source, cp, seen); err != nil {
-			return "", fmt.Errorf("%w: this client saw size %d, the log now shows size %d: %v", ErrForked, seen.Size, cp.Size, err)
+			return "", fmt.Errorf("%w: this client saw the log at size %d, and it now shows size %d, which it cannot prove to be a prefix of what was seen: the log was rolled back, or this is a lagging copy (%v)", ErrForked, seen.Size, cp.Size, err)
 		}
 		return fmt.Sprintf("the log shows an older state (size %d) than this client saw (size %d), consistent with it", cp.Size, seen.Size), nil
 	}
