@@ -22,7 +22,7 @@ var memo = &ledger.Kind{
 	Name: "memo", Title: "Memo",
 	Schema:  []byte(`{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}`),
 	Subject: regexp.MustCompile(`^memos/[a-z]{3}/[a-z0-9/-]+$`), SubjectHelp: "memos/<state>/<topic>",
-	Check:   func(c *ledger.Context) (any, error) { return nil, nil },
+	Check: func(c *ledger.Context) (any, error) { return nil, nil },
 }
 
 func appendTo(t *testing.T, f *ledgertest.Fixture, dir string, entries [][]byte) {
