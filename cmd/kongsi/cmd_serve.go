@@ -21,6 +21,7 @@ type serveFlags struct {
 	publicURL string
 	logJSON   bool
 	verbose   bool
+	addrFile  string
 }
 
 func (f *serveFlags) register(fs interface {
@@ -32,6 +33,7 @@ func (f *serveFlags) register(fs interface {
 	fs.StringVar(&f.publicURL, "public-url", "", "the address users reach the site at, for the commands its pages suggest (default: from each request)")
 	fs.BoolVar(&f.logJSON, "log-json", false, "log in JSON")
 	fs.BoolVar(&f.verbose, "v", false, "log every request")
+	fs.StringVar(&f.addrFile, "addr-file", "", "write the address the server listens on to this file once it listens (useful with -addr 127.0.0.1:0)")
 }
 
 func nodeConfig(dir string, ms []module.Module, log *slog.Logger) node.Config {
@@ -87,6 +89,11 @@ func serve(ctx context.Context, f serveFlags, demo bool) error {
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
+	}
+	if f.addrFile != "" {
+		if err := os.WriteFile(f.addrFile, []byte(ln.Addr().String()), 0o644); err != nil {
+			return err
+		}
 	}
 	abs, _ := filepath.Abs(f.data)
 	log.Info("serving the register", "origin", n.Origin, "url", "http://"+ln.Addr().String()+"/", "data", abs)
