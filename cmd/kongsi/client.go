@@ -81,21 +81,17 @@ func registerOrigin(ctx context.Context, base string) (string, error) {
 	return st.Origin, nil
 }
 
-// latestVersion asks a register for the ID of a subject's latest version;
-// ok is false when the subject has no records yet.
+// latestVersion asks a register's writer for the ID of a subject's latest
+// version, published or not; ok is false when the subject has no records.
 func latestVersion(ctx context.Context, base, subject string) (id string, ok bool, err error) {
-	var out struct {
-		Versions []struct {
-			ID string `json:"id"`
-		} `json:"versions"`
-	}
-	err = call(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/api/v1/subjects/"+subject, "", nil, &out)
+	var h web.HeadJSON
+	err = call(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/api/v1/heads/"+subject, "", nil, &h)
 	var ae *apiError
 	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 		return "", false, nil
 	}
-	if err != nil || len(out.Versions) == 0 {
+	if err != nil {
 		return "", false, err
 	}
-	return out.Versions[len(out.Versions)-1].ID, true, nil
+	return h.ID, true, nil
 }

@@ -233,14 +233,11 @@ func (l *Loader) submitEntry(ctx context.Context, entry []byte) (uint64, error) 
 	return res.Index, nil
 }
 
-// head is the ID of the latest version of a subject, as the sequencer's
-// state knows it (including records not yet projected).
+// head is the ID of the latest version of a subject, as the sequencer knows
+// it (including records not yet projected).
 func (l *Loader) head(subject string) (record.ID, bool) {
-	// The sequencer's state is only safe to read from its goroutine; the
-	// loader is the only writer while the demo loads, so after each
-	// Submit returns the state is settled.
-	h, ok := l.Node.Sequencer.State().Head(subject)
-	if !ok {
+	h, err := l.Node.Sequencer.Head(context.Background(), subject)
+	if err != nil {
 		return record.ID{}, false
 	}
 	return h.ID, true
@@ -373,7 +370,7 @@ func Found(ctx context.Context, cfg node.Config, ms []module.Module, progress fu
 }
 
 func (l *Loader) rotate(ctx context.Context, id, reason string) error {
-	if _, ok := l.Node.Sequencer.State().Party(id); !ok {
+	if _, ok := l.head(ledger.PartySubject(id)); !ok {
 		return nil
 	}
 	old, new, vkey, err := l.Keys.Rotate(id)

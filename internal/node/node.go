@@ -132,6 +132,15 @@ func Found(ctx context.Context, cfg Config, logSKey string, charter []byte) erro
 	if !strings.HasPrefix(vkey, body.Origin+"+") {
 		return fmt.Errorf("the log key's name must be the register's origin %q", body.Origin)
 	}
+	// Check the charter before creating anything, so that a refused one
+	// leaves nothing behind.
+	kinds, err := ledger.NewKinds(cfg.Kinds...)
+	if err != nil {
+		return err
+	}
+	if _, err := ledger.NewState(kinds).Check(charter); err != nil {
+		return fmt.Errorf("couldn't append the charter: %w", err)
+	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -56,12 +57,14 @@ func (l *Local) now() time.Time {
 	return time.Now()
 }
 
-// Head reads the sequencer's state, which includes records not yet
-// projected. The publisher must be the node's only writer while it runs.
+// Head asks the sequencer, which knows records not yet projected.
 func (l *Local) Head(ctx context.Context, subject string) (record.ID, bool, error) {
-	h, ok := l.N.Sequencer.State().Head(subject)
-	if !ok {
+	h, err := l.N.Sequencer.Head(ctx, subject)
+	if errors.Is(err, problem.ErrNotFound) {
 		return record.ID{}, false, nil
+	}
+	if err != nil {
+		return record.ID{}, false, err
 	}
 	return h.ID, true, nil
 }
@@ -167,18 +170,16 @@ func (e *APIError) Error() string {
 
 func (r *Remote) Head(ctx context.Context, subject string) (record.ID, bool, error) {
 	var out struct {
-		Versions []struct {
-			ID string `json:"id"`
-		} `json:"versions"`
+		ID string `json:"id"`
 	}
-	err := r.get(ctx, "/api/v1/subjects/"+subject, &out)
-	if errors.Is(err, ErrNotFound) || err == nil && len(out.Versions) == 0 {
+	err := r.get(ctx, "/api/v1/heads/"+subject, &out)
+	if errors.Is(err, ErrNotFound) {
 		return record.ID{}, false, nil
 	}
 	if err != nil {
 		return record.ID{}, false, err
 	}
-	id, err := record.ParseID(out.Versions[len(out.Versions)-1].ID)
+	id, err := record.ParseID(out.ID)
 	return id, err == nil, err
 }
 

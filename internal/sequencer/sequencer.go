@@ -52,6 +52,7 @@ type Sequencer struct {
 
 	state       atomic.Pointer[ledger.State] // replaced wholesale on recovery
 	in          chan *submission
+	heads       chan headQuery
 	outstanding atomic.Int64
 	stopping    chan struct{}
 	stopped     chan struct{}
@@ -84,7 +85,7 @@ type submission struct {
 func New(ctx context.Context, l Log, kinds *ledger.Kinds, logger *slog.Logger, progress func(done, total uint64)) (*Sequencer, error) {
 	s := &Sequencer{
 		log: l, kinds: kinds, maxOutstanding: DefaultMaxOutstanding, logger: logger,
-		in: make(chan *submission, 1024), stopping: make(chan struct{}), stopped: make(chan struct{}),
+		in: make(chan *submission, 1024), heads: make(chan headQuery), stopping: make(chan struct{}), stopped: make(chan struct{}),
 	}
 	st, err := Replay(ctx, l, kinds, progress)
 	if err != nil {
@@ -182,6 +183,34 @@ func (s *Sequencer) submit(ctx context.Context, entry []byte) (*Result, error) {
 	return &Result{Index: sub.index, Record: r}, nil
 }
 
+type headQuery struct {
+	subject string
+	reply   chan *ledger.Head
+}
+
+// Head returns the latest version of a subject that the sequencer has
+// admitted, published or not: what an update of the subject must name as
+// prev. Writers use it to read their own writes.
+func (s *Sequencer) Head(ctx context.Context, subject string) (*ledger.Head, error) {
+	q := headQuery{subject: subject, reply: make(chan *ledger.Head, 1)}
+	select {
+	case s.heads <- q:
+	case <-s.stopped:
+		return nil, problem.Unavailable("stopping", "the register is shutting down")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case h := <-q.reply:
+		if h == nil {
+			return nil, problem.NotFound("subject", "subject.unknown", "there are no records about %q", subject)
+		}
+		return h, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // batch is a set of admitted records handed to the log together.
 type batch struct {
 	subs    []*submission
@@ -224,6 +253,13 @@ func (s *Sequencer) run() {
 	}
 	for {
 		select {
+		case q := <-s.heads:
+			h, _ := s.state.Load().Head(q.subject)
+			if h != nil {
+				c := *h
+				h = &c
+			}
+			q.reply <- h
 		case sub := <-in:
 			st := s.state.Load()
 			if err := st.Append(sub.pending); err != nil {

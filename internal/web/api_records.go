@@ -291,3 +291,25 @@ func (s *Site) apiSubject(w http.ResponseWriter, r *http.Request) error {
 	}
 	return WriteJSON(w, http.StatusOK, out)
 }
+
+// HeadJSON is the latest version of a subject as the write path knows it.
+type HeadJSON struct {
+	Subject string `json:"subject"`
+	ID      string `json:"id"`
+	Index   uint64 `json:"index"`
+	Version int    `json:"version"`
+	Kind    string `json:"kind"`
+	Author  string `json:"author"`
+}
+
+func (s *Site) apiHead(w http.ResponseWriter, r *http.Request) error {
+	if s.Node.Sequencer == nil {
+		return problem.Forbidden("", "read-only", "this node is read-only; ask the register's writer")
+	}
+	subject := r.PathValue("subject")
+	h, err := s.Node.Sequencer.Head(r.Context(), subject)
+	if err != nil {
+		return err
+	}
+	return WriteJSON(w, http.StatusOK, HeadJSON{Subject: subject, ID: h.ID.String(), Index: h.Index, Version: h.Version, Kind: h.Kind, Author: h.Author})
+}

@@ -78,6 +78,10 @@ var recordFilters = []map[string]any{
 	Param("query", "limit", "At most this many (1000 at most).", Int),
 }
 
+func obj(props map[string]any) map[string]any {
+	return map[string]any{"type": "object", "properties": props}
+}
+
 func corePaths() map[string]any {
 	index := Param("path", "index", "The record's index in the log.", Int)
 	return map[string]any{
@@ -105,6 +109,7 @@ func corePaths() map[string]any {
 		"/api/v1/records/{index}/proof": map[string]any{"get": Op("The record's proof of inclusion in the C2SP tlog-proof format, against the latest checkpoint; the extra line carries the record itself.", []map[string]any{index}, map[string]any{"description": "A tlog-proof.", "content": map[string]any{"text/plain": map[string]any{"schema": Str}}})},
 		"/api/v1/ids/{id}":              map[string]any{"get": Op("A record by its ID (the SHA-256 of its note text, in hex).", []map[string]any{Param("path", "id", "64 hex digits.", Str)}, JSONResponse("The record.", Ref("RecordDetail")))},
 		"/api/v1/subjects/{subject}":    map[string]any{"get": Op("Every version of a subject, oldest first. The subject may contain slashes.", []map[string]any{Param("path", "subject", "A subject such as declarations/vnm/defence-policy.", Str)}, JSONResponse("The versions.", map[string]any{"type": "object", "properties": map[string]any{"subject": Str, "versions": map[string]any{"type": "array", "items": Ref("Record")}}}))},
+		"/api/v1/heads/{subject}":       map[string]any{"get": Op("The latest version of a subject that the register has admitted, published or not: what an update must name as prev. Answered by the register's writer, so a writer sees its own records at once.", []map[string]any{Param("path", "subject", "A subject; it may contain slashes.", Str)}, JSONResponse("The latest version.", obj(map[string]any{"subject": Str, "id": Str, "index": Int, "version": Int, "kind": Str, "author": Str})))},
 		"/api/v1/parties":               map[string]any{"get": Op("The member states, their authorities and the organisations, with their current keys.", nil, JSONResponse("Parties.", map[string]any{"type": "object", "properties": map[string]any{"parties": map[string]any{"type": "array", "items": Ref("Party")}}}))},
 		"/api/v1/parties.csv":           map[string]any{"get": Op("The parties as a CSV download.", nil, CSVResponse("id, type, name, state, roles, since_index, key"))},
 		"/api/v1/parties/{id}":          map[string]any{"get": Op("One party: its keys over time, its authorities (for a state), its recent records.", []map[string]any{Param("path", "id", "A party such as khm or khm.mnd.", Str)}, JSONResponse("The party.", Ref("PartyDetail")))},
@@ -116,7 +121,7 @@ func corePaths() map[string]any {
 }
 
 func (o *openAPI) schemas() map[string]any {
-	obj := func(props map[string]any, required ...string) map[string]any {
+	obj := func(props map[string]any, required ...string) map[string]any { // with required fields
 		m := map[string]any{"type": "object", "properties": props}
 		if len(required) > 0 {
 			m["required"] = required

@@ -249,6 +249,7 @@ func (s *Site) routesCore() {
 	s.API("GET /api/v1/records/{index}/proof", s.apiProof)
 	s.API("GET /api/v1/ids/{id}", s.apiRecordByID)
 	s.API("GET /api/v1/subjects/{subject...}", s.apiSubject)
+	s.API("GET /api/v1/heads/{subject...}", s.apiHead)
 	s.API("GET /api/v1/parties", s.apiParties)
 	s.API("GET /api/v1/parties.csv", s.apiPartiesCSV)
 	s.API("GET /api/v1/parties/{id}", s.apiParty)
