@@ -250,7 +250,7 @@ func checkCharter(c *Context) (any, error) {
 	}
 	c.effects = append(c.effects, func() {
 		s := c.state
-		s.origin = b.Origin
+		s.origin.Store(&b.Origin)
 		s.quorum = [2]int{b.AdmissionQuorum.Numerator, b.AdmissionQuorum.Denominator}
 		for id, p := range parties {
 			p.Since = c.Index

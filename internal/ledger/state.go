@@ -63,7 +63,7 @@ type Head struct {
 // one goroutine; only Keys and Prepare may be used concurrently with Append.
 type State struct {
 	kinds   *Kinds
-	origin  string
+	origin  atomic.Pointer[string] // set by the charter; read concurrently
 	size    uint64
 	parties map[string]*Party
 	heads   map[string]*Head
@@ -89,8 +89,13 @@ func NewState(kinds *Kinds) *State {
 func (s *State) Size() uint64 { return s.size }
 
 // Origin is the register's origin, as its charter names it, or "" before the
-// charter.
-func (s *State) Origin() string { return s.origin }
+// charter. Safe for concurrent use.
+func (s *State) Origin() string {
+	if o := s.origin.Load(); o != nil {
+		return *o
+	}
+	return ""
+}
 
 // Kinds returns the kinds the state knows.
 func (s *State) Kinds() *Kinds { return s.kinds }
@@ -327,8 +332,8 @@ func (s *State) admit(p *Pending) error {
 	if index > 0 && r.Kind == KindCharter {
 		return problem.Invalid("kind", "charter.first", "a register has one charter, its first record; this would be record %d", index)
 	}
-	if index > 0 && r.Register != s.origin {
-		return problem.Invalid("register", "register.origin", "the record is addressed to register %q, but this is %q", r.Register, s.origin)
+	if index > 0 && r.Register != s.Origin() {
+		return problem.Invalid("register", "register.origin", "the record is addressed to register %q, but this is %q", r.Register, s.Origin())
 	}
 	// The key snapshot may be older than the state: check that every
 	// registered key that signed is still current.

@@ -212,8 +212,9 @@ func TestPushback(t *testing.T) {
 		}
 	}
 	wg.Go(func() { submit(f.CharterEntry) })
-	// Wait until the charter is outstanding, then fill the queue.
-	for s.Outstanding() < 1 {
+	// Wait until the charter is admitted (its keys published) though not yet
+	// stored, then fill the queue.
+	for len(s.State().Keys()) == 0 {
 		runtime.Gosched()
 	}
 	for i := range 2 {
