@@ -11,10 +11,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
+	"github.com/kongsi/kongsi/internal/search"
 	"github.com/kongsi/kongsi/internal/store"
 )
 
@@ -84,23 +84,14 @@ func (q *Query) where() (string, []any, error) {
 		conds = append(conds, "r.idx < "+arg(int64(q.Before)))
 	}
 	if q.Text != "" {
-		terms := strings.Fields(q.Text)
-		if len(terms) > 16 {
-			return "", nil, problem.Invalid("q", "search.terms", "a search may have at most 16 words")
+		fts, n := search.Query(q.Text)
+		if n > search.MaxTerms {
+			return "", nil, problem.Invalid("q", "search.terms", "a search may have at most %d words", search.MaxTerms)
 		}
-		var long []string
-		for _, t := range terms {
-			if utf8.RuneCountInString(t) >= 3 {
-				long = append(long, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
-				continue
-			}
-			// The trigram index cannot find words shorter than three
-			// characters (common in Chinese): look for them directly.
-			p := arg("%" + escapeLike(t) + "%")
-			conds = append(conds, fmt.Sprintf("(r.summary LIKE %s ESCAPE '\\' OR r.body LIKE %s ESCAPE '\\' OR r.subject LIKE %s ESCAPE '\\')", p, p, p))
-		}
-		if len(long) > 0 {
-			conds = append(conds, "r.idx IN (SELECT rowid FROM records_fts WHERE records_fts MATCH "+arg(strings.Join(long, " "))+")")
+		if fts == "" {
+			conds = append(conds, "FALSE")
+		} else {
+			conds = append(conds, "r.idx IN (SELECT rowid FROM records_fts WHERE records_fts MATCH "+arg(fts)+")")
 		}
 	}
 	if len(conds) == 0 {

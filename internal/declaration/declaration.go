@@ -10,11 +10,13 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"regexp"
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/projector"
+	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/store"
 )
 
@@ -153,19 +155,30 @@ CREATE TABLE declarations (
 	head_idx    INTEGER NOT NULL,
 	first_stated_on TEXT NOT NULL
 ) STRICT;
-CREATE INDEX declarations_state ON declarations (state, stated_on);
-CREATE INDEX declarations_category ON declarations (category, stated_on);
 `},
 	},
+	Indexes: map[store.Dialect][]string{store.SQLite: {
+		`CREATE INDEX IF NOT EXISTS declarations_state ON declarations (state, stated_on)`,
+		`CREATE INDEX IF NOT EXISTS declarations_category ON declarations (category, stated_on)`,
+	}},
 }
 
 func (projection) Schema() store.Schema { return tableSchema }
 func (projection) Kinds() []string      { return []string{Kind} }
 
-func (projection) Apply(ctx context.Context, tx *store.Tx, a *projector.Applied) error {
+// Prepare decodes the body ahead of Apply.
+func (projection) Prepare(r *record.Record) (any, error) {
 	var b Body
-	if err := json.Unmarshal(a.Record.Body, &b); err != nil {
-		return err
+	if err := json.Unmarshal(r.Body, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+func (projection) Apply(ctx context.Context, tx *store.Tx, a *projector.Applied) error {
+	b, ok := a.Prepared.(*Body)
+	if !ok {
+		return fmt.Errorf("declaration %d was not prepared", a.Index)
 	}
 	withdrawn := 0
 	if b.Withdrawn {

@@ -100,6 +100,42 @@ func List(ctx context.Context, st store.Store, f Filter) ([]*Summary, error) {
 	return out, rows.Err()
 }
 
+// versionRow is one version of a declaration, for the timeline.
+type versionRow struct {
+	subject, title, statedOn string
+	index                    uint64
+	version                  int
+}
+
+// allVersions reads every version of every declaration, oldest first, in
+// one query.
+func allVersions(ctx context.Context, st store.Store) ([]versionRow, error) {
+	rows, err := st.Reader().QueryContext(ctx, `SELECT r.subject, r.idx, r.version, r.body FROM records r WHERE r.kind = $1 ORDER BY r.idx`, Kind)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the declarations' versions: %w", err)
+	}
+	defer rows.Close()
+	var out []versionRow
+	for rows.Next() {
+		var v versionRow
+		var idx int64
+		var body string
+		if err := rows.Scan(&v.subject, &idx, &v.version, &body); err != nil {
+			return nil, err
+		}
+		var b struct {
+			Title    string `json:"title"`
+			StatedOn string `json:"stated_on"`
+		}
+		if err := json.Unmarshal([]byte(body), &b); err != nil {
+			return nil, err
+		}
+		v.index, v.title, v.statedOn = uint64(idx), b.Title, b.StatedOn
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 type listData struct {
 	Filter     Filter
 	Items      []*Summary
@@ -119,7 +155,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if d.Items, err = List(ctx, h.site.Node.Store, f); err != nil {
 		return err
 	}
-	parties, err := browse.Parties(ctx, h.site.Node.Store)
+	parties, err := h.site.Parties(ctx)
 	if err != nil {
 		return err
 	}
@@ -129,35 +165,39 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	// A timeline: one row per state, a dot per version when it was stated.
-	rows := map[string]*chart.Row{}
-	var order []string
+	versions, err := allVersions(ctx, h.site.Node.Store)
+	if err != nil {
+		return err
+	}
+	shown := map[string]*Summary{}
 	for _, it := range d.Items {
+		shown[it.Subject] = it
 		if it.Versions > 1 {
 			d.Changed++
 		}
-		row, ok := rows[it.State]
-		if !ok {
-			row = &chart.Row{Label: it.StateName, Href: "/declarations?state=" + it.State}
-			rows[it.State] = row
+	}
+	rows := map[string]*chart.Row{}
+	var order []string
+	for _, it := range d.Items {
+		if _, ok := rows[it.State]; !ok {
+			rows[it.State] = &chart.Row{Label: it.StateName, Href: "/declarations?state=" + it.State}
 			order = append(order, it.State)
 		}
-		hist, err := browse.History(ctx, h.site.Node.Store, it.Subject)
+	}
+	for _, v := range versions {
+		it, ok := shown[v.subject]
+		if !ok {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", v.statedOn)
 		if err != nil {
-			return err
+			continue
 		}
-		for _, v := range hist {
-			var b Body
-			json.Unmarshal(v.Body, &b)
-			t, err := time.Parse("2006-01-02", b.StatedOn)
-			if err != nil {
-				continue
-			}
-			class := "s1"
-			if v.Version > 1 {
-				class = "s2"
-			}
-			row.Events = append(row.Events, chart.Event{Date: t, Label: fmt.Sprintf("%s: %s (version %d)", it.StateName, b.Title, v.Version), Href: "/records/" + strconv.FormatUint(v.Index, 10), Class: class})
+		class := "s1"
+		if v.version > 1 {
+			class = "s2"
 		}
+		rows[it.State].Events = append(rows[it.State].Events, chart.Event{Date: t, Label: fmt.Sprintf("%s: %s (version %d)", it.StateName, v.title, v.version), Href: "/records/" + strconv.FormatUint(v.index, 10), Class: class})
 	}
 	var trows []chart.Row
 	for _, s := range order {

@@ -189,7 +189,17 @@ type sigCheck struct {
 // the body's schema, and which key made each signature. Safe for concurrent
 // use with Append.
 func (s *State) Prepare(r *record.Record) (*Pending, error) {
-	k, ok := s.kinds.Get(r.Kind)
+	k, err := s.kinds.CheckForm(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.prepare(r, k)
+}
+
+// CheckForm checks what a record's kind says of its form: that the kind
+// exists, the subject's form, and the body's schema. It needs no state.
+func (ks *Kinds) CheckForm(r *record.Record) (*Kind, error) {
+	k, ok := ks.Get(r.Kind)
 	if !ok {
 		return nil, problem.Invalid("kind", "kind.unknown", "this register has no kind %q; its kinds are listed at /api/v1/kinds", r.Kind)
 	}
@@ -199,6 +209,10 @@ func (s *State) Prepare(r *record.Record) (*Pending, error) {
 	if err := k.Validate(r.BodyValue); err != nil {
 		return nil, err
 	}
+	return k, nil
+}
+
+func (s *State) prepare(r *record.Record, k *Kind) (*Pending, error) {
 	keys := s.Keys()
 	if len(keys) == 0 && r.Kind != KindCharter {
 		// No parties yet: this is the first record.
@@ -284,6 +298,16 @@ func (s *State) Replay(entry []byte) (*record.Record, error) {
 // ReplayRecord is Replay for a record already parsed.
 func (s *State) ReplayRecord(r *record.Record) error {
 	p, err := s.Prepare(r)
+	if err != nil {
+		return err
+	}
+	return s.admit(p)
+}
+
+// ReplayChecked is ReplayRecord for a record whose form its kind k has
+// already checked (with Kinds.CheckForm, on any goroutine).
+func (s *State) ReplayChecked(r *record.Record, k *Kind) error {
+	p, err := s.prepare(r, k)
 	if err != nil {
 		return err
 	}

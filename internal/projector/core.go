@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kongsi/kongsi/internal/record"
+	"github.com/kongsi/kongsi/internal/search"
 	"github.com/kongsi/kongsi/internal/store"
 )
 
@@ -24,7 +26,7 @@ var coreSchema = store.Schema{
 		store.SQLite: {`
 CREATE TABLE records (
 	idx     INTEGER PRIMARY KEY,
-	id      TEXT NOT NULL UNIQUE,
+	id      TEXT NOT NULL,
 	kind    TEXT NOT NULL,
 	subject TEXT NOT NULL,
 	author  TEXT NOT NULL,
@@ -35,10 +37,6 @@ CREATE TABLE records (
 	refs    TEXT NOT NULL,
 	entry   BLOB NOT NULL
 ) STRICT;
-CREATE INDEX records_kind ON records (kind, idx);
-CREATE INDEX records_subject ON records (subject, idx);
-CREATE INDEX records_author ON records (author, idx);
-CREATE INDEX records_time ON records (time, idx);
 CREATE TABLE subjects (
 	subject     TEXT PRIMARY KEY,
 	kind        TEXT NOT NULL,
@@ -47,7 +45,6 @@ CREATE TABLE subjects (
 	head_idx    INTEGER NOT NULL,
 	versions    INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX subjects_kind ON subjects (kind, head_idx);
 CREATE TABLE refs (
 	from_idx INTEGER NOT NULL,
 	rel      TEXT NOT NULL,
@@ -55,7 +52,6 @@ CREATE TABLE refs (
 	to_idx   INTEGER NOT NULL,
 	PRIMARY KEY (from_idx, rel, to_id)
 ) STRICT;
-CREATE INDEX refs_to ON refs (to_idx);
 CREATE TABLE parties (
 	id          TEXT PRIMARY KEY,
 	type        TEXT NOT NULL,
@@ -75,7 +71,7 @@ CREATE TABLE keys (
 	ended       TEXT,
 	PRIMARY KEY (party, from_idx)
 ) STRICT;
-CREATE VIRTUAL TABLE records_fts USING fts5 (summary, content, content='', tokenize='trigram');
+CREATE VIRTUAL TABLE records_fts USING fts5 (summary, content, content='', tokenize='unicode61 remove_diacritics 2');
 `},
 	},
 }
@@ -113,18 +109,23 @@ func (core) Apply(ctx context.Context, tx *store.Tx, a *Applied) error {
 	return nil
 }
 
-// indexText adds the record to the full-text index: its summary, subject,
-// author and every string in its body.
-func indexText(ctx context.Context, tx *store.Tx, a *Applied) error {
+// searchText is what the full-text index holds of a record: its subject,
+// author and every string in its body, segmented for the index.
+func searchText(r *record.Record) string {
 	var b strings.Builder
-	b.WriteString(a.Record.Subject)
+	b.WriteString(r.Subject)
 	b.WriteString("\n")
-	b.WriteString(a.Record.Author)
+	b.WriteString(r.Author)
 	b.WriteString("\n")
-	collectStrings(&b, a.Record.BodyValue)
+	collectStrings(&b, r.BodyValue)
+	return search.Segment(b.String())
+}
+
+// indexText adds the record to the full-text index.
+func indexText(ctx context.Context, tx *store.Tx, a *Applied) error {
 	switch tx.Dialect() {
 	case store.SQLite:
-		return tx.Exec(ctx, `INSERT INTO records_fts (rowid, summary, content) VALUES ($1, $2, $3)`, int64(a.Index), a.Summary, b.String())
+		return tx.Exec(ctx, `INSERT INTO records_fts (rowid, summary, content) VALUES ($1, $2, $3)`, int64(a.Index), search.Segment(a.Summary), a.Text)
 	default:
 		return fmt.Errorf("no full-text index for the %s dialect", tx.Dialect())
 	}

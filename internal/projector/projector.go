@@ -41,6 +41,19 @@ type Applied struct {
 	// PartiesBefore is the parties as they were before the record; set for
 	// the records of the core party kinds only.
 	PartiesBefore map[string]*ledger.Party
+	// Prepared is what the projection's Prepare returned for the record, if
+	// the projection is a Preparer.
+	Prepared any
+	// Text is the record's searchable text, segmented for the index.
+	Text string
+}
+
+// Preparer is a projection that does part of its work ahead of Apply, on
+// any goroutine and in any order: decoding the body, for instance. Prepare
+// MUST depend on the record alone. Its result reaches Apply as
+// Applied.Prepared.
+type Preparer interface {
+	Prepare(r *record.Record) (any, error)
 }
 
 // Projection derives tables from the log.
@@ -72,9 +85,10 @@ type Options struct {
 
 // Projector follows a log into a store.
 type Projector struct {
-	opts   Options
-	byKind map[string][]Projection
-	all    []Projection
+	opts    Options
+	byKind  map[string][]Projection
+	all     []Projection
+	forKind map[string][]Projection // all, then byKind, for every known kind
 
 	state   *ledger.State
 	rng     *compact.Range // the tree of the entries applied
@@ -107,7 +121,7 @@ func New(opts Options) *Projector {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	p := &Projector{opts: opts, byKind: map[string][]Projection{}, waiters: make(chan struct{})}
+	p := &Projector{opts: opts, byKind: map[string][]Projection{}, forKind: map[string][]Projection{}, waiters: make(chan struct{})}
 	for _, pr := range append([]Projection{core{}}, opts.Projections...) {
 		if ks := pr.Kinds(); ks == nil {
 			p.all = append(p.all, pr)
@@ -115,6 +129,11 @@ func New(opts Options) *Projector {
 			for _, k := range ks {
 				p.byKind[k] = append(p.byKind[k], pr)
 			}
+		}
+	}
+	if opts.Kinds != nil {
+		for _, k := range opts.Kinds.Names() {
+			p.forKind[k] = append(slices.Clone(p.all), p.byKind[k]...)
 		}
 	}
 	return p
@@ -256,10 +275,48 @@ func (p *Projector) CatchUp(ctx context.Context, progress func(done, total uint6
 
 // parsed is an entry parsed ahead of its turn.
 type parsed struct {
-	index uint64
-	data  []byte
-	rec   *record.Record
-	err   error
+	index    uint64
+	data     []byte
+	rec      *record.Record
+	kind     *ledger.Kind
+	text     string
+	prepared map[Projection]any
+	err      error
+}
+
+// prepare does the work that depends on the record alone: parsing, the
+// checks of form, the searchable text, and the projections' Prepare.
+func (p *Projector) prepare(e tlog.Entry) parsed {
+	out := parsed{index: e.Index, data: e.Data}
+	if out.rec, out.err = record.Parse(e.Data); out.err != nil {
+		return out
+	}
+	if out.kind, out.err = p.opts.Kinds.CheckForm(out.rec); out.err != nil {
+		return out
+	}
+	out.text = searchText(out.rec)
+	for _, pr := range p.projectionsFor(out.rec.Kind) {
+		if pp, ok := pr.(Preparer); ok {
+			v, err := pp.Prepare(out.rec)
+			if err != nil {
+				out.err = fmt.Errorf("couldn't prepare entry %d for projection: %w", e.Index, err)
+				return out
+			}
+			if out.prepared == nil {
+				out.prepared = map[Projection]any{}
+			}
+			out.prepared[pr] = v
+		}
+	}
+	return out
+}
+
+// projectionsFor lists the projections that apply records of a kind.
+func (p *Projector) projectionsFor(kind string) []Projection {
+	if ps, ok := p.forKind[kind]; ok {
+		return ps
+	}
+	return append(slices.Clip(p.all), p.byKind[kind]...)
 }
 
 // apply applies entries [from, cp.Size), parsing them ahead on all cores.
@@ -294,8 +351,7 @@ func (p *Projector) apply(ctx context.Context, cp *tlog.Checkpoint, from uint64,
 	for range runtime.GOMAXPROCS(0) {
 		go func() {
 			for j := range jobs {
-				r, err := record.Parse(j.e.Data)
-				j.out <- parsed{index: j.e.Index, data: j.e.Data, rec: r, err: err}
+				j.out <- p.prepare(j.e)
 			}
 		}()
 	}
@@ -364,17 +420,14 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 					a.PartiesBefore[pt.ID] = pt
 				}
 			}
-			if err := st.ReplayRecord(e.rec); err != nil {
+			if err := st.ReplayChecked(e.rec, e.kind); err != nil {
 				return fmt.Errorf("log entry %d breaks the register's rules: %w", e.index, err)
 			}
 			a.Head, _ = st.Head(e.rec.Subject)
 			a.Summary = p.opts.Kinds.Summary(e.rec.Kind, e.rec.Subject, e.rec.Body)
-			for _, pr := range p.all {
-				if err := pr.Apply(ctx, tx, a); err != nil {
-					return fmt.Errorf("couldn't project entry %d: %w", e.index, err)
-				}
-			}
-			for _, pr := range p.byKind[e.rec.Kind] {
+			a.Text = e.text
+			for _, pr := range p.projectionsFor(e.rec.Kind) {
+				a.Prepared = e.prepared[pr]
 				if err := pr.Apply(ctx, tx, a); err != nil {
 					return fmt.Errorf("couldn't project entry %d: %w", e.index, err)
 				}
@@ -402,6 +455,14 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 func (p *Projector) Rebuild(ctx context.Context, progress func(done, total uint64)) error {
 	if err := p.opts.Store.Reset(ctx); err != nil {
 		return fmt.Errorf("couldn't empty the store: %w", err)
+	}
+	// A crash during a rebuild means rebuilding again, so the store need
+	// not wait for the disk meanwhile.
+	if b, ok := p.opts.Store.(store.BulkLoader); ok {
+		if err := b.BulkLoad(ctx, true); err != nil {
+			return err
+		}
+		defer b.BulkLoad(context.WithoutCancel(ctx), false)
 	}
 	p.state = ledger.NewState(p.opts.Kinds)
 	p.rng = rangeFactory.NewEmptyRange(0)

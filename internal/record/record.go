@@ -166,17 +166,26 @@ func Parse(entry []byte) (*Record, error) {
 	if !ok {
 		return nil, problem.Invalid("refs", "envelope.type", "refs must be an array")
 	}
+	r := &Record{Entry: entry, Note: n, ID: sha256.Sum256(n.Text), BodyValue: obj["body"]}
+	r.Register, r.Kind, r.Subject = obj["register"].(string), obj["kind"].(string), obj["subject"].(string)
+	r.Author, r.Time = obj["author"].(string), obj["time"].(string)
+	r.Refs = make([]Ref, len(refs))
 	for i, ref := range refs {
 		m, ok := ref.(map[string]any)
-		_, okID := m["id"].(string)
-		_, okRel := m["rel"].(string)
+		id, okID := m["id"].(string)
+		rel, okRel := m["rel"].(string)
 		if !ok || len(m) != 2 || !okID || !okRel {
 			return nil, problem.Invalid(fmt.Sprintf("refs[%d]", i), "envelope.refs", "each ref must be an object with exactly the fields id (a record ID) and rel (a name)")
 		}
+		if r.Refs[i].ID, err = ParseID(id); err != nil {
+			return nil, problem.Invalid(fmt.Sprintf("refs[%d].id", i), "envelope.refs", "%v", err)
+		}
+		r.Refs[i].Rel = rel
 	}
-	r := &Record{Entry: entry, Note: n, ID: sha256.Sum256(n.Text), BodyValue: obj["body"]}
-	if err := json.Unmarshal(js, &r.Envelope); err != nil {
-		return nil, problem.Invalid("refs", "envelope.refs", "each ref must be {\"id\": 64 hex digits, \"rel\": a name}: %v", err)
+	// The text is canonical, so the body's canonical encoding is exactly
+	// the bytes the author signed.
+	if r.Body, err = canonjson.Append(nil, r.BodyValue); err != nil {
+		return nil, problem.Invalid("body", "canonical-json", "%v", err)
 	}
 	if err := r.Envelope.check(); err != nil {
 		return nil, err

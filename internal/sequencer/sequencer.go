@@ -65,6 +65,11 @@ type Sequencer struct {
 	// Counters, for metrics.
 	Accepted atomic.Uint64
 	Refused  atomic.Uint64
+	// Batches counts the batches handed to the log, BatchRecords the
+	// records in them, and BatchNanos the time the log took to store them.
+	Batches      atomic.Uint64
+	BatchRecords atomic.Uint64
+	BatchNanos   atomic.Uint64
 }
 
 // Result is what a successful submission returns.
@@ -236,7 +241,13 @@ func (s *Sequencer) run() {
 		for _, sub := range b.subs {
 			b.futures = append(b.futures, s.log.Add(context.WithoutCancel(sub.ctx), sub.pending.Record.Entry))
 		}
+		started := time.Now()
 		go func() {
+			defer func() {
+				s.Batches.Add(1)
+				s.BatchRecords.Add(uint64(len(b.subs)))
+				s.BatchNanos.Add(uint64(time.Since(started)))
+			}()
 			for i, f := range b.futures {
 				idx, err := f()
 				if err != nil && b.failed == nil {

@@ -38,6 +38,10 @@ func OpenSQLite(ctx context.Context, path string, schemas []Schema) (Store, erro
 		writer.Close()
 		return nil, err
 	}
+	if err := createIndexes(ctx, writer, SQLite, schemas); err != nil {
+		writer.Close()
+		return nil, err
+	}
 	reader, err := sql.Open("sqlite", dsn("query_only(1)"))
 	if err != nil {
 		writer.Close()
@@ -56,6 +60,26 @@ func (s *sqliteStore) Applied(ctx context.Context) (uint64, error) {
 
 func (s *sqliteStore) Apply(ctx context.Context, from, to uint64, fn func(tx *Tx) error) error {
 	return apply(ctx, s.writer, SQLite, nil, from, to, fn)
+}
+
+// BulkLoad drops the reader indexes and stops waiting for the disk on
+// commits while on (a crash may then lose the last transactions, and the
+// store is rebuilt); off builds the indexes again and restores durability.
+func (s *sqliteStore) BulkLoad(ctx context.Context, on bool) error {
+	if on {
+		if _, err := s.writer.ExecContext(ctx, "PRAGMA synchronous = OFF"); err != nil {
+			return err
+		}
+		return dropIndexes(ctx, s.writer, SQLite, s.schemas)
+	}
+	if err := createIndexes(ctx, s.writer, SQLite, s.schemas); err != nil {
+		return err
+	}
+	if _, err := s.writer.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		return err
+	}
+	_, err := s.writer.ExecContext(ctx, "PRAGMA optimize")
+	return err
 }
 
 func (s *sqliteStore) Reset(ctx context.Context) error {

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -61,6 +62,48 @@ type Schema struct {
 	// Clear are statements, per dialect, that empty the tables derived from
 	// the others (full-text indexes): run by Reset, not part of the Digest.
 	Clear map[Dialect][]string
+	// Indexes are CREATE INDEX statements, per dialect, for indexes that
+	// serve readers only: the projection's Apply never needs them. They are
+	// created after the migrations, and a bulk load drops them and builds
+	// them again at its end, which is much faster than keeping them up to
+	// date row by row. They MUST use IF NOT EXISTS.
+	Indexes map[Dialect][]string
+}
+
+var indexName = regexp.MustCompile(`(?i)^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+IF\s+NOT\s+EXISTS\s+(\w+)\s+ON`)
+
+// createIndexes creates the schemas' reader indexes.
+func createIndexes(ctx context.Context, db *sql.DB, d Dialect, schemas []Schema) error {
+	for _, s := range schemas {
+		for _, q := range s.Indexes[d] {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("couldn't create an index of %s: %w", s.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// dropIndexes drops the schemas' reader indexes.
+func dropIndexes(ctx context.Context, db *sql.DB, d Dialect, schemas []Schema) error {
+	for _, s := range schemas {
+		for _, q := range s.Indexes[d] {
+			m := indexName.FindStringSubmatch(q)
+			if m == nil {
+				return fmt.Errorf("the index statement %q of %s is not of the form CREATE [UNIQUE] INDEX IF NOT EXISTS name ON", q, s.Name)
+			}
+			if _, err := db.ExecContext(ctx, "DROP INDEX IF EXISTS "+m[2]); err != nil {
+				return fmt.Errorf("couldn't drop the index %s: %w", m[2], err)
+			}
+		}
+	}
+	return nil
+}
+
+// BulkLoader is a store that can trade durability for speed while it is
+// rebuilt: after a crash during a bulk load, the store must be rebuilt.
+type BulkLoader interface {
+	BulkLoad(ctx context.Context, on bool) error
 }
 
 // ErrApplied is returned by Apply when the store is not at the expected

@@ -19,9 +19,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return json.NewEncoder(w).Encode(v)
 }
 
 // ErrorBody is the JSON body of every API error.

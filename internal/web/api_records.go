@@ -114,13 +114,16 @@ func (s *Site) recordJSON(r *http.Request, rec *browse.Record) RecordJSON {
 
 // checkSignatures verifies each signature of a record against the keys the
 // log gave its signers at the record's index.
+// The outcome of the Ed25519 check of a record's signature never changes
+// (the record and the key it names are fixed), so it is cached; what the
+// log says of the key later (a revocation) is looked up each time.
 func (s *Site) checkSignatures(ctx context.Context, rec *browse.Record) ([]SigCheck, error) {
 	n, err := signednote.Parse(rec.Entry)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't parse record %d: %w", rec.Index, err)
 	}
 	var out []SigCheck
-	for _, sig := range n.Sigs {
+	for i, sig := range n.Sigs {
 		c := SigCheck{Signer: sig.Name, Note: "no key of this party was valid at this index"}
 		keys, err := browse.Keys(ctx, s.Node.Store, sig.Name)
 		if err != nil {
@@ -135,7 +138,13 @@ func (s *Site) checkSignatures(ctx context.Context, rec *browse.Record) ([]SigCh
 				continue
 			}
 			c.Fingerprint = k.Fingerprint
-			c.Verified = key.Verify(n.Text, sig)
+			cacheKey := [2]uint64{rec.Index, uint64(i)}
+			verified, ok := s.sigCache.get(cacheKey)
+			if !ok {
+				verified = key.Verify(n.Text, sig)
+				s.sigCache.put(cacheKey, verified)
+			}
+			c.Verified = verified
 			if c.Verified {
 				c.Note = "verified with the key the log gave " + sig.Name + " at index " + strconv.FormatUint(k.From, 10)
 				if k.Until != nil && k.Ended == "revoked" {
@@ -246,10 +255,15 @@ func (s *Site) proof(ctx context.Context, rec *browse.Record) (*tlog.Proof, *tlo
 	if cp == nil || cp.Size <= rec.Index {
 		return nil, nil, problem.NotFound("index", "proof.unpublished", "record %d is not covered by a published checkpoint yet; try again in a moment", rec.Index)
 	}
+	key := [2]uint64{rec.Index, cp.Size}
+	if p, ok := s.proofs.get(key); ok {
+		return p, cp, nil
+	}
 	p, err := tlog.BuildProof(ctx, s.Node.Log.Reader(), cp, rec.Index, rec.Entry)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.proofs.put(key, p)
 	return p, cp, nil
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Site) apiParties(w http.ResponseWriter, r *http.Request) error {
-	ps, err := browse.Parties(r.Context(), s.Node.Store)
+	ps, err := s.Parties(r.Context())
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (s *Site) apiParties(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Site) apiPartiesCSV(w http.ResponseWriter, r *http.Request) error {
-	ps, err := browse.Parties(r.Context(), s.Node.Store)
+	ps, err := s.Parties(r.Context())
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (s *Site) partyDetail(r *http.Request, id string) (*PartyDetail, error) {
 		return nil, err
 	}
 	if p.Type == "state" {
-		all, err := browse.Parties(ctx, s.Node.Store)
+		all, err := s.Parties(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	if d.Latest, err = browse.Records(ctx, s.Node.Store, browse.Query{Limit: 8}); err != nil {
 		return err
 	}
-	if d.Counts, err = browse.CountByKind(ctx, s.Node.Store); err != nil {
+	if d.Counts, err = s.CountByKind(ctx); err != nil {
 		return err
 	}
 	var bars []chart.Bar
@@ -48,7 +48,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Chart = chart.Bars("Records by kind", "How many records of each kind the register holds.", bars, nil)
-	parties, err := browse.Parties(ctx, s.Node.Store)
+	parties, err := s.Parties(ctx)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Site) recordList(w http.ResponseWriter, r *http.Request) error {
 		d.Kinds = append(d.Kinds, kindOption{k.Name, k.Title})
 	}
 	var err error
-	if d.Parties, err = browse.Parties(ctx, s.Node.Store); err != nil {
+	if d.Parties, err = s.Parties(ctx); err != nil {
 		return err
 	}
 	q, err := recordQuery(r)
@@ -234,7 +234,7 @@ type stateGroup struct {
 }
 
 func (s *Site) partyList(w http.ResponseWriter, r *http.Request) error {
-	ps, err := browse.Parties(r.Context(), s.Node.Store)
+	ps, err := s.Parties(r.Context())
 	if err != nil {
 		return err
 	}

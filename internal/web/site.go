@@ -46,18 +46,22 @@ type Site struct {
 	// Demo marks a register founded with demo keys.
 	Demo bool
 
-	mux      *http.ServeMux
-	base     *template.Template
-	pages    map[string]*template.Template
-	pagesMu  sync.Mutex
-	nav      []NavItem
-	assets   *assets
-	metrics  *metrics
-	openapi  *openAPI
-	bodies   map[string]BodyRenderer // by kind
-	partySec []Section[*browse.Party]
-	homeSec  []Section[struct{}]
-	routes   []string // API patterns, for the OpenAPI check
+	mux        *http.ServeMux
+	base       *template.Template
+	pages      map[string]*template.Template
+	pagesMu    sync.Mutex
+	nav        []NavItem
+	assets     *assets
+	metrics    *metrics
+	openapi    *openAPI
+	bodies     map[string]BodyRenderer // by kind
+	partySec   []Section[*browse.Party]
+	sigCache   *lru[[2]uint64, bool]        // by record index and signature line
+	proofs     *lru[[2]uint64, *tlog.Proof] // by index and tree size
+	parties    versioned[[]*browse.Party]
+	kindCounts versioned[[]browse.KindCount]
+	homeSec    []Section[struct{}]
+	routes     []string // API patterns, for the OpenAPI check
 }
 
 // Options configure a Site.
@@ -76,6 +80,8 @@ func New(n *node.Node, opts Options) (*Site, error) {
 		Node: n, Logger: opts.Logger, PublicURL: strings.TrimSuffix(opts.PublicURL, "/"), Demo: opts.Demo,
 		mux: http.NewServeMux(), pages: map[string]*template.Template{}, bodies: map[string]BodyRenderer{},
 	}
+	s.sigCache = newLRU[[2]uint64, bool](50000)
+	s.proofs = newLRU[[2]uint64, *tlog.Proof](5000)
 	var err error
 	if s.assets, err = newAssets(); err != nil {
 		return nil, err

@@ -217,8 +217,11 @@ func testQueries(t *testing.T, open Open) {
 		{"two words", browse.Query{Text: "ream maritime"}, 12},
 		{"no match", browse.Query{Text: "nowhere"}, 0},
 		{"two-character Chinese word", browse.Query{Text: "南海"}, 12},
-		{"percent sign is literal", browse.Query{Text: "0%"}, 5},
-		{"quotes are literal", browse.Query{Text: `"ream"`}, 0},
+		{"punctuation separates words", browse.Query{Text: "tonkin_100%"}, 5},
+		{"part of a word finds nothing", browse.Query{Text: "onkin"}, 0},
+		{"search operators are plain words", browse.Query{Text: `"ream" OR`}, 0},
+		{"quotes are ignored", browse.Query{Text: `"ream"`}, 12},
+		{"only punctuation", browse.Query{Text: "%%"}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n, err := browse.Count(ctx, st, tc.q)
