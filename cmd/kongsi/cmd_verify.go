@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,11 +11,12 @@ import (
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/verify"
 )
 
 func runVerify(ctx context.Context, args []string) error {
-	fs := newFlags("verify", "-log-key VKEY (-log URL | -data DIR) -index N\n       kongsi verify -log-key VKEY [-log URL] PROOF.tlog-proof")
+	fs := newFlags("verify", "-log-key VKEY (-log URL | -data DIR) -index N\n       kongsi verify -log-key VKEY (-log URL | -data DIR) RECORD\n       kongsi verify -log-key VKEY [-log URL] PROOF.tlog-proof")
 	var lf logFlags
 	lf.register(fs)
 	index := fs.String("index", "", "the log index of the record to check")
@@ -56,7 +58,16 @@ func runVerify(ctx context.Context, args []string) error {
 			p := newProgress("learning the keys from the log")
 			o.Progress = p.update
 		}
-		if res, err = verify.ProofFile(ctx, o, b); err != nil {
+		if bytes.HasPrefix(b, []byte(tlog.ProofHeader+"\n")) {
+			if res, err = verify.ProofFile(ctx, o, b); err != nil {
+				return failed(err)
+			}
+			break
+		}
+		if src == nil {
+			return fmt.Errorf("to find a record in the log, give the log with -log URL or -data DIR (or verify its proof file offline)")
+		}
+		if res, err = verify.RecordFile(ctx, o, b); err != nil {
 			return failed(err)
 		}
 	default:

@@ -126,6 +126,75 @@ func ProofFile(ctx context.Context, o Options, b []byte) (*Result, error) {
 	return res, nil
 }
 
+// RecordFile verifies a signed record, given as a file, with nothing but the
+// public log: it looks for the record in the log while learning the keys
+// from it, checks the record against every rule at the point where it
+// stands, and proves its inclusion in the tree of the latest checkpoint.
+func RecordFile(ctx context.Context, o Options, entry []byte) (*Result, error) {
+	r, err := record.Parse(entry)
+	if err != nil {
+		return nil, fmt.Errorf("the file is not a signed record: %w", err)
+	}
+	cp, err := tlog.ReadCheckpoint(ctx, o.Source, o.Verifier)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Checkpoint: cp, Record: r}
+	if res.Consistency, err = consistency(ctx, o, cp); err != nil {
+		return nil, err
+	}
+	st := ledger.NewState(o.Kinds)
+	found := false
+	for e, err := range tlog.Entries(ctx, o.Source, 0, cp.Size, cp.Size) {
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(e.Data, entry) {
+			if _, err := st.Check(e.Data); err != nil {
+				return nil, fmt.Errorf("record %d: %w", e.Index, err)
+			}
+			res.Index, found = e.Index, true
+			break
+		}
+		if err := replay(st, e); err != nil {
+			return nil, err
+		}
+		if o.Progress != nil && e.Index%5000 == 0 {
+			o.Progress(e.Index+1, cp.Size)
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("the record is not in the log (checked all %d entries): it was never submitted, was refused, or the log left it out", cp.Size)
+	}
+	p, err := tlog.BuildProof(ctx, o.Source, cp, res.Index, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.Verify(entry, o.Verifier); err != nil {
+		return nil, err
+	}
+	res.Rules = true
+	return res, nil
+}
+
+// replay applies an entry read from the log to st, verifying the
+// signatures of the records that change parties and keys.
+func replay(st *ledger.State, e tlog.Entry) error {
+	r, err := record.Parse(e.Data)
+	if err != nil {
+		return fmt.Errorf("log entry %d is malformed (%v); run kongsi audit", e.Index, err)
+	}
+	if partyKind(r.Kind) {
+		_, err = st.Check(e.Data)
+	} else {
+		err = st.ReplayRecord(r)
+	}
+	if err != nil {
+		return fmt.Errorf("log entry %d breaks the register's rules (%v); run kongsi audit", e.Index, err)
+	}
+	return nil
+}
+
 // checkRules replays the log before index to learn the register's parties
 // and keys, verifying the signatures of every record that changes them, and
 // then checks the record at index against every rule.
@@ -135,17 +204,8 @@ func checkRules(ctx context.Context, o Options, cp *tlog.Checkpoint, index uint6
 		if err != nil {
 			return nil, err
 		}
-		r, err := record.Parse(e.Data)
-		if err != nil {
-			return nil, fmt.Errorf("log entry %d is malformed (%v); run kongsi audit", e.Index, err)
-		}
-		if partyKind(r.Kind) {
-			_, err = st.Check(e.Data)
-		} else {
-			err = st.ReplayRecord(r)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("log entry %d breaks the register's rules (%v); run kongsi audit", e.Index, err)
+		if err := replay(st, e); err != nil {
+			return nil, err
 		}
 		if o.Progress != nil && (e.Index%5000 == 0 || e.Index+1 == index) {
 			o.Progress(e.Index+1, index)

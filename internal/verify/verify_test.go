@@ -139,6 +139,13 @@ func TestProofFile(t *testing.T) {
 	if _, err := verify.ProofFile(ctx, verify.Options{Verifier: other, Kinds: kinds}, p.Marshal()); err == nil {
 		t.Error("a proof verified with the wrong log key")
 	}
+	// A record file is found in the log and checked.
+	if res, err := verify.RecordFile(ctx, verify.Options{Source: tlog.DirSource(dir), Verifier: v, Kinds: kinds}, entries[5]); err != nil || res.Index != 5 || !res.Rules {
+		t.Fatalf("record file: %v, %+v", err, res)
+	}
+	if _, err := verify.RecordFile(ctx, verify.Options{Source: tlog.DirSource(dir), Verifier: v, Kinds: kinds}, f.Sign(t, "khm.mnd", "memo", "memos/khm/never", map[string]any{"text": "x"})); err == nil || !strings.Contains(err.Error(), "not in the log") {
+		t.Fatalf("a record never submitted: %v", err)
+	}
 	// A record that breaks a rule is caught even if the log holds it.
 	bad := filepath.Join(t.TempDir(), "log")
 	unauthorised := f.Sign(t, "khm.mnd", ledger.KindKeyRevoke, "parties/vnm.mfa", map[string]any{"key": f.VKeys["vnm.mfa"], "reason": "not mine to revoke"}, ledgertest.Prev(t, f.CharterEntry))

@@ -197,3 +197,18 @@ func TestPagesWorkWithManyRecords(t *testing.T) {
 		{Name: "api next", Path: "/api/v1/records?limit=10", Contains: []string{`"next":"`}},
 	})
 }
+
+func TestPushbackAnswers503(t *testing.T) {
+	e := nodetest.New(t)
+	e.Node.Sequencer.SetMaxOutstanding(0)
+	rec := e.F.Sign(t, "khm.mfa", ledger.KindKeyRevoke, "parties/khm.mnd", map[string]any{"key": e.F.VKeys["khm.mnd"], "reason": "test"}, ledgertest.Prev(t, e.F.CharterEntry))
+	status, hdr, body := e.Do(http.MethodPost, "/api/v1/records", string(rec))
+	if status != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" || !strings.Contains(body, `"rule":"pushback"`) {
+		t.Fatalf("status %d, Retry-After %q: %s", status, hdr.Get("Retry-After"), body)
+	}
+	// Nothing changed: the record is accepted once the register has room.
+	e.Node.Sequencer.SetMaxOutstanding(10)
+	if status, _, body := e.Do(http.MethodPost, "/api/v1/records", string(rec)); status != http.StatusCreated {
+		t.Fatalf("after pushback: %d %s", status, body)
+	}
+}
