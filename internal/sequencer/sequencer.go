@@ -47,7 +47,7 @@ const DefaultMaxOutstanding = 16384
 type Sequencer struct {
 	log            Log
 	kinds          *ledger.Kinds
-	maxOutstanding int64
+	maxOutstanding atomic.Int64
 	logger         *slog.Logger
 
 	state       atomic.Pointer[ledger.State] // replaced wholesale on recovery
@@ -89,9 +89,10 @@ type submission struct {
 // progress, if not nil, is called as the replay goes.
 func New(ctx context.Context, l Log, kinds *ledger.Kinds, logger *slog.Logger, progress func(done, total uint64)) (*Sequencer, error) {
 	s := &Sequencer{
-		log: l, kinds: kinds, maxOutstanding: DefaultMaxOutstanding, logger: logger,
+		log: l, kinds: kinds, logger: logger,
 		in: make(chan *submission, 1024), heads: make(chan headQuery), stopping: make(chan struct{}), stopped: make(chan struct{}),
 	}
+	s.maxOutstanding.Store(DefaultMaxOutstanding)
 	st, err := Replay(ctx, l, kinds, progress)
 	if err != nil {
 		return nil, err
@@ -102,7 +103,7 @@ func New(ctx context.Context, l Log, kinds *ledger.Kinds, logger *slog.Logger, p
 }
 
 // SetMaxOutstanding changes the pushback threshold.
-func (s *Sequencer) SetMaxOutstanding(n int) { s.maxOutstanding = int64(n) }
+func (s *Sequencer) SetMaxOutstanding(n int) { s.maxOutstanding.Store(int64(n)) }
 
 // Replay rebuilds the ledger state from the stored entries of a log.
 func Replay(ctx context.Context, l Log, kinds *ledger.Kinds, progress func(done, total uint64)) (*ledger.State, error) {
@@ -161,9 +162,9 @@ func (s *Sequencer) submit(ctx context.Context, entry []byte) (*Result, error) {
 	if err := p.Verify(); err != nil {
 		return nil, err
 	}
-	if s.outstanding.Add(1) > s.maxOutstanding {
+	if max := s.maxOutstanding.Load(); s.outstanding.Add(1) > max {
 		s.outstanding.Add(-1)
-		return nil, problem.Unavailable("pushback", "the register has %d records waiting to be stored; try again in a moment", s.maxOutstanding)
+		return nil, problem.Unavailable("pushback", "the register has %d records waiting to be stored; try again in a moment", max)
 	}
 	defer s.outstanding.Add(-1)
 	sub := &submission{ctx: ctx, pending: p, done: make(chan error, 1)}
