@@ -52,3 +52,29 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestStacked(t *testing.T) {
+	series := []StackSeries{{Name: "Confirmed", Class: "s5"}, {Name: "Unconfirmed <yet>"}}
+	svg := string(Stacked("Delivery", "Delivered against targets", series, []StackRow{
+		{Label: "Cambodia", Values: []float64{30, 10}, Target: 100, Href: "/p?r=khm&x=1"},
+		{Label: "Lao PDR", Values: []float64{0, 50}},
+		{Label: "Viet Nam", Values: []float64{-5}},
+	}, nil))
+	wellFormed(t, "<div>"+svg+"</div>")
+	for _, want := range []string{`role="img"`, `class="bar s5"`, `class="bar s2"`, `class="target"`, "40 / 100", "Unconfirmed &lt;yet&gt;", `href="/p?r=khm&amp;x=1"`, `class="swatch target"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q", want)
+		}
+	}
+	// Zero and negative values draw no segment: three bars in all.
+	if n := strings.Count(svg, "<rect"); n != 3 {
+		t.Errorf("%d bars drawn, want 3", n)
+	}
+	// The widest row (the target, 100) spans the plot: a bar of 50 is half of it.
+	if !strings.Contains(svg, `width="140.0"`) {
+		t.Errorf("the bar of 50 against a scale of 100 is not half the plot width:\n%s", svg)
+	}
+	if Stacked("x", "y", series, nil, nil) != "" || Stacked("x", "y", nil, []StackRow{{Label: "a"}}, nil) != "" {
+		t.Error("a chart without rows or series should be empty")
+	}
+}
