@@ -95,7 +95,9 @@ func ruleOf(err error) string {
 	return ""
 }
 
-func src() []any { return []any{map[string]any{"title": "A public source", "url": "https://example.org/s"}} }
+func src() []any {
+	return []any{map[string]any{"title": "A public source", "url": "https://example.org/s"}}
+}
 
 // merge returns a copy of base with the given fields set (nil deletes).
 func merge(base map[string]any, kv ...any) map[string]any {

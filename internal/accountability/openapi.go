@@ -3,7 +3,9 @@ package accountability
 import "github.com/kongsi/kongsi/internal/web"
 
 func openAPIPaths() map[string]any {
-	obj := func(props map[string]any) map[string]any { return map[string]any{"type": "object", "properties": props} }
+	obj := func(props map[string]any) map[string]any {
+		return map[string]any{"type": "object", "properties": props}
+	}
 	arr := func(items map[string]any) map[string]any { return map[string]any{"type": "array", "items": items} }
 	enum := func(vs ...string) map[string]any { return map[string]any{"type": "string", "enum": vs} }
 	boolean := map[string]any{"type": "boolean"}

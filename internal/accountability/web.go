@@ -146,4 +146,6 @@ func exchangeFilterFrom(v url.Values, names Names) (typ, country string, err err
 }
 
 // loadNames reads the parties' names for a request.
-func (h *handlers) names(r *http.Request) (Names, error) { return LoadNames(r.Context(), h.site.Node.Store) }
+func (h *handlers) names(r *http.Request) (Names, error) {
+	return LoadNames(r.Context(), h.site.Node.Store)
+}

@@ -24,7 +24,9 @@ func (d *DeliveryView) Badge() string {
 func (d *DeliveryView) ConfirmedFigure() float64 { return d.confirmedAmount() }
 
 // Pending reports whether the delivery awaits the recipient's confirmation.
-func (d *DeliveryView) Pending() bool { return d.Confirmation == Unconfirmed || d.Confirmation == Revised }
+func (d *DeliveryView) Pending() bool {
+	return d.Confirmation == Unconfirmed || d.Confirmation == Revised
+}
 
 // deliverySeries are the segments of delivery charts.
 var deliverySeries = []chart.StackSeries{{Name: "Confirmed by the recipient", Class: "s5"}, {Name: "Reported, not confirmed", Class: "s6"}, {Name: "Disputed by the recipient", Class: "neg"}}

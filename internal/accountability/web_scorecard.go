@@ -168,6 +168,6 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 	}
 	return h.site.RenderFragment("scorecards", "homeSection", struct {
 		Commitments, Overdue, AtRisk, Met, ActionsOverdue, Unconfirmed int
-		Today                                                         string
+		Today                                                          string
 	}{len(cs), counts[StatusOverdue], counts[StatusAtRisk], counts[StatusMet], len(overdue), len(pending), today})
 }
