@@ -209,6 +209,9 @@ func checkAction(c *ledger.Context) (any, error) {
 	if err := requirePartyList(c, "body.owed_to", "action.owed-to-unknown", b.OwedTo); err != nil {
 		return nil, err
 	}
+	if i := slices.Index(b.OwedTo, b.Owner); i >= 0 {
+		return nil, problem.Invalid(fmt.Sprintf("body.owed_to[%d]", i), "action.owed-to-owner", "%q owns the item: it is owed to the others", b.Owner)
+	}
 	if c.Head == nil {
 		if firstActedFor(c, participants, rolesPledge) == "" {
 			return nil, forbidActing(c, "author", "action.author-not-participant", "an action item is created by a participant of its initiative", participants, rolesPledge)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/kongsi/kongsi/internal/chart"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 )
@@ -211,5 +212,6 @@ func checkEvent(c *ledger.Context) (any, error) {
 	return nil, nil
 }
 
-// formatValue writes a number without needless decimals.
-func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// formatValue writes a number for summaries: thousands separated, no
+// needless decimals.
+func formatValue(v float64) string { return chart.Number(v) }

@@ -151,7 +151,11 @@ func initiativeBody(participants ...string) map[string]any {
 }
 
 func actionBody(owner, due, status string) map[string]any {
-	return map[string]any{"title": "Nominate focal points", "owner": owner, "owed_to": []any{"chn"}, "due_on": due, "status": status}
+	to := "chn"
+	if owner == "chn" {
+		to = "khm"
+	}
+	return map[string]any{"title": "Nominate focal points", "owner": owner, "owed_to": []any{to}, "due_on": due, "status": status}
 }
 
 func programmeBody(provider string, recipients ...string) map[string]any {

@@ -68,7 +68,7 @@ func openAPIPaths() map[string]any {
 	})
 	programmeProps := map[string]any{
 		"subject": web.Str, "slug": web.Str, "title": web.Str, "description": web.Str, "provider": party, "recipients": parties, "announced_in": web.Str,
-		"announced_on": web.Str, "commitment": web.Str, "targets": arr(target), "deliveries": web.Int, "unconfirmed_deliveries": web.Int,
+		"announced_on": web.Str, "commitment": web.Str, "commitment_title": web.Str, "targets": arr(target), "deliveries": web.Int, "unconfirmed_deliveries": web.Int,
 		"versions": web.Int, "latest_index": web.Int, "url": web.Str,
 	}
 	programmeDetail := map[string]any{"body": web.Ref("body." + KindProgramme), "deliveries": arr(delivery)}

@@ -134,6 +134,7 @@ func TestCooperationPolicy(t *testing.T) {
 		{"under an initiative that does not exist", f.Sign(t, "chn.mfa", accountability.KindAction, "actions/none/x", actionBody("chn", "2024-03-01", "open")), problem.ErrInvalid, "action.initiative-unknown", "subject"},
 		{"an owner that is not a party", act([]string{"chn.mfa"}, "x", actionBody("zzz", "2024-03-01", "open")), problem.ErrInvalid, "action.owner-unknown", "body.owner"},
 		{"an owner that does not take part", act([]string{"chn.mfa", "phl.mfa"}, "x", actionBody("phl", "2024-03-01", "open")), problem.ErrInvalid, "action.owner-not-participant", "body.owner"},
+		{"owed to its own owner", act([]string{"chn.mfa"}, "x", merge(actionBody("chn", "2024-03-01", "open"), "owed_to", []any{"khm", "chn"})), problem.ErrInvalid, "action.owed-to-owner", "body.owed_to[1]"},
 		{"owed to a party that does not exist", act([]string{"chn.mfa"}, "x", merge(actionBody("chn", "2024-03-01", "open"), "owed_to", []any{"khm", "qqq"})), problem.ErrInvalid, "action.owed-to-unknown", "body.owed_to[1]"},
 		{"created by an outsider", act([]string{"phl.mfa", "khm.mfa"}, "x", actionBody("khm", "2024-03-01", "open")), problem.ErrForbidden, "action.author-not-participant", "author"},
 		{"assigned without the owner's signature", act([]string{"chn.mfa"}, "x", actionBody("khm", "2024-03-01", "open")), problem.ErrForbidden, "action.owner-signature", "body.owner"},

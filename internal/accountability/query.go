@@ -132,7 +132,7 @@ func ListCommitments(ctx context.Context, st store.Store, names Names, f Commitm
 		}
 		c.Pledgers, c.Related = names.Refs(decodeList(pledgers)), names.Refs(decodeList(related))
 		c.Withdrawn, c.Latest = withdrawn == 1, uint64(head)
-		c.Rescheduled = c.DueOn != c.FirstDueOn
+		c.Rescheduled = c.FirstDueOn != "" && c.DueOn != c.FirstDueOn
 		c.URL = "/" + c.Subject
 		out = append(out, &c)
 	}
@@ -631,8 +631,9 @@ type ProgrammeSummary struct {
 	Recipients  []PartyRef    `json:"recipients"`
 	AnnouncedIn string        `json:"announced_in"`
 	AnnouncedOn string        `json:"announced_on"`
-	Commitment  string        `json:"commitment,omitempty"`
-	Targets     []*TargetView `json:"targets"`
+	Commitment      string        `json:"commitment,omitempty"`
+	CommitmentTitle string        `json:"commitment_title,omitempty"`
+	Targets         []*TargetView `json:"targets"`
 	Deliveries  int           `json:"deliveries"`
 	Unconfirmed int           `json:"unconfirmed_deliveries"`
 	Versions    int           `json:"versions"`
@@ -693,9 +694,11 @@ func ListDeliveries(ctx context.Context, st store.Store, names Names, f Delivery
 // ListProgrammes lists programmes with their targets and what was delivered
 // against each.
 func ListProgrammes(ctx context.Context, st store.Store, names Names, party string) ([]*ProgrammeSummary, error) {
-	rows, err := st.Reader().QueryContext(ctx, `SELECT subject, slug, title, description, provider, recipients, announced_in, announced_on, commitment, versions, head_idx
-		FROM programmes WHERE $1 = '' OR provider = $1 OR provider_home = $1 OR recipients LIKE '%"' || $1 || '"%' OR recipients LIKE '%"' || $1 || '.%'
-		ORDER BY announced_on DESC, title`, party)
+	rows, err := st.Reader().QueryContext(ctx, `SELECT p.subject, p.slug, p.title, p.description, p.provider, p.recipients, p.announced_in, p.announced_on, p.commitment,
+			COALESCE(c.title, ''), p.versions, p.head_idx
+		FROM programmes p LEFT JOIN commitments c ON c.subject = p.commitment
+		WHERE $1 = '' OR p.provider = $1 OR p.provider_home = $1 OR p.recipients LIKE '%"' || $1 || '"%' OR p.recipients LIKE '%"' || $1 || '.%'
+		ORDER BY p.announced_on DESC, p.title`, party)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list programmes: %w", err)
 	}
@@ -706,7 +709,7 @@ func ListProgrammes(ctx context.Context, st store.Store, names Names, party stri
 		var p ProgrammeSummary
 		var provider, recipients string
 		var head int64
-		if err := rows.Scan(&p.Subject, &p.Slug, &p.Title, &p.Description, &provider, &recipients, &p.AnnouncedIn, &p.AnnouncedOn, &p.Commitment, &p.Versions, &head); err != nil {
+		if err := rows.Scan(&p.Subject, &p.Slug, &p.Title, &p.Description, &provider, &recipients, &p.AnnouncedIn, &p.AnnouncedOn, &p.Commitment, &p.CommitmentTitle, &p.Versions, &head); err != nil {
 			return nil, err
 		}
 		p.Provider, p.Recipients, p.Latest, p.URL = names.Ref(provider), names.Refs(decodeList(recipients)), uint64(head), "/"+p.Subject

@@ -33,15 +33,18 @@ type CommitmentScore struct {
 	Items               []*CommitmentSummary `json:"items"`
 }
 
-// ActionScore counts the action items a party owns.
+// ActionScore counts the action items a party owns. Illustrative items (examples
+// of how follow-up is tracked, not real assignments) are counted apart and
+// left out of the other counts, so that no party is scored on them.
 type ActionScore struct {
-	Owned     int           `json:"owned"`
-	Open      int           `json:"open"`
-	Overdue   int           `json:"overdue"`
-	Done      int           `json:"done"`
-	DoneLate  int           `json:"done_late"`
-	Cancelled int           `json:"cancelled"`
-	Owing     []*ActionItem `json:"owing"` // the open items, by due date
+	Illustrative int           `json:"illustrative"`
+	Owned        int           `json:"owned"`
+	Open         int           `json:"open"`
+	Overdue      int           `json:"overdue"`
+	Done         int           `json:"done"`
+	DoneLate     int           `json:"done_late"`
+	Cancelled    int           `json:"cancelled"`
+	Owing        []*ActionItem `json:"owing"` // the open items, illustrative ones included, by due date
 }
 
 // DeliveryScore counts what a party delivered and received under programmes.
@@ -178,6 +181,13 @@ func Scorecards(ctx context.Context, st store.Store, names Names, parties []stri
 			if !is(a.Owner.ID, a.OwnerHome) {
 				continue
 			}
+			if !closed(a.Status) {
+				as.Owing = append(as.Owing, a)
+			}
+			if a.Illustrative {
+				as.Illustrative++
+				continue
+			}
 			as.Owned++
 			switch a.Status {
 			case "done":
@@ -189,7 +199,6 @@ func Scorecards(ctx context.Context, st store.Store, names Names, parties []stri
 				as.Cancelled++
 			default:
 				as.Open++
-				as.Owing = append(as.Owing, a)
 				if a.Overdue {
 					as.Overdue++
 				}

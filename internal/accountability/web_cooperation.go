@@ -78,7 +78,8 @@ func (h *handlers) initiativeList(w http.ResponseWriter, r *http.Request) error 
 	}
 	for _, o := range Domains {
 		if n := domains[o.ID]; n > 0 {
-			db = append(db, chart.Bar{Label: o.Title, Value: float64(n), Href: "/initiatives?domain=" + o.ID})
+			label, _, _ := strings.Cut(o.Title, " and disaster")
+			db = append(db, chart.Bar{Label: label, Value: float64(n), Href: "/initiatives?domain=" + o.ID})
 		}
 	}
 	if len(pb) > 0 {

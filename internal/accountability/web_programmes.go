@@ -31,6 +31,9 @@ func (d *DeliveryView) Pending() bool {
 // deliverySeries are the segments of delivery charts.
 var deliverySeries = []chart.StackSeries{{Name: "Confirmed by the recipient", Class: "s5"}, {Name: "Reported, not confirmed", Class: "s6"}, {Name: "Disputed by the recipient", Class: "neg"}}
 
+// percent writes a share in per cent.
+func percent(v float64) string { return chart.Number(v) + "%" }
+
 // targetRow is a target as a row of a delivery chart.
 func targetRow(label, href string, t *TargetView) chart.StackRow {
 	return chart.StackRow{Label: label, Href: href, Values: []float64{t.Confirmed, t.Unconfirmed, t.Disputed}, Target: t.Value}
@@ -64,18 +67,21 @@ func (h *handlers) programmeList(w http.ResponseWriter, r *http.Request) error {
 	if d.Pending, err = ListDeliveries(r.Context(), h.site.Node.Store, names, DeliveryFilter{Party: party, Pending: true}); err != nil {
 		return err
 	}
+	// Targets count different things (trainees, institutes): each row is
+	// drawn as a share of its own target.
 	var rows []chart.StackRow
 	for _, p := range d.Items {
 		d.Unconfirmed += p.Unconfirmed
 		for _, t := range p.Targets {
-			label := p.Title + ": " + t.Unit
+			label := p.Title
 			if t.Recipient.ID != "" {
 				label += " (" + t.Recipient.Name + ")"
 			}
-			rows = append(rows, targetRow(label, p.URL, t))
+			share := func(v float64) float64 { return 100 * v / t.Value }
+			rows = append(rows, chart.StackRow{Label: label, Href: p.URL, Values: []float64{share(t.Confirmed), share(t.Unconfirmed), share(t.Disputed)}, Target: 100})
 		}
 	}
-	d.Chart = chart.Stacked("Delivery against targets", "For each programme target, what the provider reported delivering, split by whether the recipient confirmed it; the dashed mark is the target.", deliverySeries, rows, nil)
+	d.Chart = chart.Stacked("Delivery against targets, as a share of each target", "For each programme target, what the provider reported delivering as a percentage of the target, split by whether the recipient confirmed it; the dashed mark is the target.", deliverySeries, rows, percent)
 	return h.site.Render(w, r, http.StatusOK, "programmes", d)
 }
 
@@ -98,9 +104,9 @@ func (h *handlers) programmeShow(w http.ResponseWriter, r *http.Request) error {
 	sd := programmeShowData{ProgrammeDetail: d}
 	var rows []chart.StackRow
 	for _, t := range d.Targets {
-		label := t.Unit
+		label := "All recipients: " + t.Measure
 		if t.Recipient.ID != "" {
-			label += " (" + t.Recipient.Name + ")"
+			label = t.Recipient.Name + ": " + t.Measure
 		}
 		rows = append(rows, targetRow(label, "", t))
 	}

@@ -130,7 +130,7 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 	if err != nil {
 		return "", err
 	}
-	if sc.Commitments.Pledged == 0 && sc.Actions.Owned == 0 && len(sc.Deliveries.Items) == 0 && sc.Commitments.AssessmentsMade == 0 {
+	if sc.Commitments.Pledged == 0 && len(sc.Actions.Owing) == 0 && sc.Actions.Owned == 0 && len(sc.Deliveries.Items) == 0 && sc.Commitments.AssessmentsMade == 0 {
 		return "", nil
 	}
 	return h.site.RenderFragment("scorecards", "partySection", struct {

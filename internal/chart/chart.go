@@ -341,7 +341,7 @@ func Stacked(title, desc string, series []StackSeries, rows []StackRow, format f
 	if format == nil {
 		format = Number
 	}
-	const rowH, labelW, valueW, width = 26, 170, 110, 560
+	const rowH, labelW, valueW, width = 26, 230, 110, 620
 	height := rowH*len(rows) + 8
 	hi := 0.0
 	totals := make([]float64, len(rows))
@@ -364,7 +364,7 @@ func Stacked(title, desc string, series []StackSeries, rows []StackRow, format f
 		if r.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(r.Href))
 		}
-		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(truncate(r.Label, 30)))
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(truncate(r.Label, 32)))
 		x := float64(labelW)
 		for j, s := range series {
 			if j >= len(r.Values) || r.Values[j] <= 0 {
