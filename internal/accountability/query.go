@@ -623,22 +623,22 @@ var ConfirmationTitles = []Option{
 
 // ProgrammeSummary is a programme with its targets and delivery.
 type ProgrammeSummary struct {
-	Subject     string        `json:"subject"`
-	Slug        string        `json:"slug"`
-	Title       string        `json:"title"`
-	Description string        `json:"description"`
-	Provider    PartyRef      `json:"provider"`
-	Recipients  []PartyRef    `json:"recipients"`
-	AnnouncedIn string        `json:"announced_in"`
-	AnnouncedOn string        `json:"announced_on"`
+	Subject         string        `json:"subject"`
+	Slug            string        `json:"slug"`
+	Title           string        `json:"title"`
+	Description     string        `json:"description"`
+	Provider        PartyRef      `json:"provider"`
+	Recipients      []PartyRef    `json:"recipients"`
+	AnnouncedIn     string        `json:"announced_in"`
+	AnnouncedOn     string        `json:"announced_on"`
 	Commitment      string        `json:"commitment,omitempty"`
 	CommitmentTitle string        `json:"commitment_title,omitempty"`
 	Targets         []*TargetView `json:"targets"`
-	Deliveries  int           `json:"deliveries"`
-	Unconfirmed int           `json:"unconfirmed_deliveries"`
-	Versions    int           `json:"versions"`
-	Latest      uint64        `json:"latest_index"`
-	URL         string        `json:"url"`
+	Deliveries      int           `json:"deliveries"`
+	Unconfirmed     int           `json:"unconfirmed_deliveries"`
+	Versions        int           `json:"versions"`
+	Latest          uint64        `json:"latest_index"`
+	URL             string        `json:"url"`
 }
 
 // DeliveryFilter selects deliveries.
