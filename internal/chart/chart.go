@@ -6,6 +6,7 @@ package chart
 
 import (
 	"fmt"
+	"hash/fnv"
 	"html"
 	"html/template"
 	"math"
@@ -172,9 +173,14 @@ func Lines(title, desc string, series []Series, format func(float64) string) tem
 	return template.HTML(b.String())
 }
 
+// open starts a chart. Its title and description get IDs derived from
+// their text, so that several charts on one page label themselves apart.
 func open(b *strings.Builder, title, desc string, width, height int) {
-	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="t d" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">`, width, height)
-	fmt.Fprintf(b, `<title>%s</title><desc>%s</desc>`, html.EscapeString(title), html.EscapeString(desc))
+	h := fnv.New32a()
+	h.Write([]byte(title + "\x00" + desc))
+	id := fmt.Sprintf("chart-%08x", h.Sum32())
+	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">`, width, height, id, id)
+	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, html.EscapeString(title), id, html.EscapeString(desc))
 }
 
 func truncate(s string, n int) string {

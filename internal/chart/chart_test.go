@@ -24,7 +24,7 @@ func wellFormed(t *testing.T, svg string) {
 func TestBars(t *testing.T) {
 	svg := string(Bars("Balance", "Trade balance by member", []Bar{{Label: "Viet Nam <x>", Value: -50}, {Label: "Malaysia", Value: 20, Href: "/m?a=1&b=2"}}, nil))
 	wellFormed(t, "<div>"+svg+"</div>")
-	for _, want := range []string{`role="img"`, "<title>Balance</title>", "Viet Nam &lt;x&gt;", "−50", `class="bar neg"`, `class="axis"`, `href="/m?a=1&amp;b=2"`} {
+	for _, want := range []string{`role="img"`, `">Balance</title>`, "Viet Nam &lt;x&gt;", "−50", `class="bar neg"`, `class="axis"`, `href="/m?a=1&amp;b=2"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("chart lacks %q", want)
 		}
@@ -76,5 +76,24 @@ func TestStacked(t *testing.T) {
 	}
 	if Stacked("x", "y", series, nil, nil) != "" || Stacked("x", "y", nil, []StackRow{{Label: "a"}}, nil) != "" {
 		t.Error("a chart without rows or series should be empty")
+	}
+}
+
+func TestChartsLabelThemselvesApart(t *testing.T) {
+	a := string(Bars("One", "first", []Bar{{Label: "x", Value: 1}}, nil))
+	b := string(Bars("Two", "second", []Bar{{Label: "x", Value: 1}}, nil))
+	idOf := func(svg string) string {
+		i := strings.Index(svg, `aria-labelledby="`)
+		rest := svg[i+len(`aria-labelledby="`):]
+		return rest[:strings.Index(rest, "-t ")]
+	}
+	if idOf(a) == idOf(b) {
+		t.Errorf("two charts share the ID %s", idOf(a))
+	}
+	for _, svg := range []string{a, b} {
+		id := idOf(svg)
+		if !strings.Contains(svg, `<title id="`+id+`-t">`) || !strings.Contains(svg, `<desc id="`+id+`-d">`) {
+			t.Errorf("the chart's label IDs do not name its title and description: %s", svg)
+		}
 	}
 }
