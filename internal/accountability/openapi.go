@@ -37,7 +37,7 @@ func openAPIPaths() map[string]any {
 			"met_on": web.Str, "summary": web.Str, "milestones_met": arr(obj(map[string]any{"milestone": web.Str, "met_on": web.Str})), "versions": web.Int, "latest_index": web.Int})),
 		"assessments": arr(obj(map[string]any{"subject": web.Str, "assessor": party, "author": web.Str, "assessed_on": web.Str, "rating": web.Str, "reasons": web.Str,
 			"current": boolean, "versions": web.Int, "latest_index": web.Int})),
-		"programmes": parties,
+		"programmes": arr(obj(map[string]any{"subject": web.Str, "title": web.Str})),
 	}
 	for k, v := range commitmentProps {
 		detailProps[k] = v
@@ -131,6 +131,12 @@ func openAPIPaths() map[string]any {
 			web.CSVResponse("subject, title, pledgers, made_in, made_on, due_on, first_due_on, status, as_of, days_overdue, reports, last_reported_on, met_on, milestones, milestones_met, assessors, latest_index"))},
 		"/api/v1/commitments/{slug}": map[string]any{"get": web.Op("One commitment: its text, milestones, status today and why, every progress report and assessment.",
 			slugParam("commitment"), web.JSONResponse("The commitment.", obj(detailProps)))},
+		"/api/v1/commitments/{slug}/milestones.csv": map[string]any{"get": web.Op("A commitment's milestones as a CSV download, with whether each is past due today.", slugParam("commitment"),
+			web.CSVResponse("commitment, milestone, title, due_on, met_on, overdue"))},
+		"/api/v1/commitments/{slug}/reports.csv": map[string]any{"get": web.Op("A commitment's progress reports as a CSV download, newest first.", slugParam("commitment"),
+			web.CSVResponse("subject, pledger, author, reported_on, status, met_on, milestones_met, summary, latest_index"))},
+		"/api/v1/commitments/{slug}/assessments.csv": map[string]any{"get": web.Op("A commitment's assessments by other parties as a CSV download, newest first.", slugParam("commitment"),
+			web.CSVResponse("subject, assessor, author, assessed_on, rating, current, reasons, latest_index"))},
 		"/api/v1/initiatives": map[string]any{"get": web.Op("Cooperation initiatives, tagged by pillar, domain and mechanism, with how their action items stand today.",
 			initiativeParams, web.JSONResponse("Initiatives.", asOf("initiatives", obj(initiativeProps))))},
 		"/api/v1/initiatives.csv": map[string]any{"get": web.Op("The same list as a CSV download.", initiativeParams,
@@ -144,7 +150,7 @@ func openAPIPaths() map[string]any {
 		"/api/v1/programmes": map[string]any{"get": web.Op("Capacity-building programmes, each target with what was delivered against it, confirmed or not by the recipient.",
 			[]map[string]any{partyParam("Programmes this party provides or receives.")}, web.JSONResponse("Programmes.", obj(map[string]any{"programmes": arr(obj(programmeProps))})))},
 		"/api/v1/programmes.csv": map[string]any{"get": web.Op("Programme targets and delivery as a CSV download, one row per target.",
-			[]map[string]any{partyParam("Programmes this party provides or receives.")},
+			[]map[string]any{partyParam("Programmes this party provides or receives."), web.Param("query", "programme", "The slug of one programme.", web.Str)},
 			web.CSVResponse("programme, title, provider, measure, unit, recipient, target, by, delivered, confirmed, unconfirmed, disputed"))},
 		"/api/v1/programmes/{slug}": map[string]any{"get": web.Op("One programme with its deliveries and their confirmation.", slugParam("programme"),
 			web.JSONResponse("The programme.", obj(programmeDetail)))},

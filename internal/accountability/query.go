@@ -24,6 +24,12 @@ type PartyRef struct {
 	Name string `json:"name"`
 }
 
+// Link names a subject.
+type Link struct {
+	Subject string `json:"subject"`
+	Title   string `json:"title"`
+}
+
 // Names maps party IDs to names, for one request.
 type Names map[string]string
 
@@ -268,7 +274,7 @@ type CommitmentDetail struct {
 	Body        Commitment        `json:"body"`
 	Reports     []*ReportView     `json:"reports"`
 	Assessments []*AssessmentView `json:"assessments"`
-	Programmes  []PartyRef        `json:"programmes"` // programmes that deliver on it: subject and title
+	Programmes  []Link            `json:"programmes"` // programmes that deliver on it
 }
 
 // GetCommitment reads one commitment.
@@ -281,7 +287,7 @@ func GetCommitment(ctx context.Context, st store.Store, names Names, slug, today
 	if i < 0 {
 		return nil, problem.NotFound("commitment", "commitment.unknown", "there is no commitment %q", slug)
 	}
-	d := &CommitmentDetail{CommitmentSummary: all[i], Reports: []*ReportView{}, Assessments: []*AssessmentView{}, Programmes: []PartyRef{}}
+	d := &CommitmentDetail{CommitmentSummary: all[i], Reports: []*ReportView{}, Assessments: []*AssessmentView{}, Programmes: []Link{}}
 	rec, err := browse.ByIndex(ctx, st, d.Latest)
 	if err != nil {
 		return nil, err
@@ -339,8 +345,8 @@ func GetCommitment(ctx context.Context, st store.Store, names Names, slug, today
 	}
 	defer prows.Close()
 	for prows.Next() {
-		var p PartyRef
-		if err := prows.Scan(&p.ID, &p.Name); err != nil {
+		var p Link
+		if err := prows.Scan(&p.Subject, &p.Title); err != nil {
 			return nil, err
 		}
 		d.Programmes = append(d.Programmes, p)

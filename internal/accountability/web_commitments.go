@@ -222,11 +222,7 @@ func (h *handlers) apiCommitmentsCSV(w http.ResponseWriter, r *http.Request) err
 }
 
 func (h *handlers) apiCommitment(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	d, err := GetCommitment(r.Context(), h.site.Node.Store, names, r.PathValue("slug"), h.today())
+	d, err := h.commitmentDetail(r)
 	if err != nil {
 		return err
 	}
@@ -257,4 +253,53 @@ func (h *handlers) commitmentBody(r *http.Request, rec *browse.Record) (template
 		Current  *CommitmentDetail
 		Version  int
 	}{b, names.Refs(b.Pledgers), names.Refs(b.Related), current, rec.Version})
+}
+
+// commitmentDetail reads the commitment the request names.
+func (h *handlers) commitmentDetail(r *http.Request) (*CommitmentDetail, error) {
+	names, err := h.names(r)
+	if err != nil {
+		return nil, err
+	}
+	return GetCommitment(r.Context(), h.site.Node.Store, names, r.PathValue("slug"), h.today())
+}
+
+func (h *handlers) apiMilestonesCSV(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.commitmentDetail(r)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, m := range d.Milestones {
+		rows = append(rows, []string{d.Subject, m.ID, m.Title, m.DueOn, m.MetOn, strconv.FormatBool(m.Overdue)})
+	}
+	return web.WriteCSV(w, "kongsi-"+d.Slug+"-milestones.csv", []string{"commitment", "milestone", "title", "due_on", "met_on", "overdue"}, rows)
+}
+
+func (h *handlers) apiReportsCSV(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.commitmentDetail(r)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, rep := range d.Reports {
+		var met []string
+		for _, m := range rep.MilestonesMet {
+			met = append(met, m.Milestone+"="+m.MetOn)
+		}
+		rows = append(rows, []string{rep.Subject, rep.Pledger.ID, rep.Author, rep.ReportedOn, rep.Status, rep.MetOn, strings.Join(met, " "), rep.Summary, strconv.FormatUint(rep.Latest, 10)})
+	}
+	return web.WriteCSV(w, "kongsi-"+d.Slug+"-reports.csv", []string{"subject", "pledger", "author", "reported_on", "status", "met_on", "milestones_met", "summary", "latest_index"}, rows)
+}
+
+func (h *handlers) apiAssessmentsCSV(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.commitmentDetail(r)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, a := range d.Assessments {
+		rows = append(rows, []string{a.Subject, a.Assessor.ID, a.Author, a.AssessedOn, a.Rating, strconv.FormatBool(a.Current), a.Reasons, strconv.FormatUint(a.Latest, 10)})
+	}
+	return web.WriteCSV(w, "kongsi-"+d.Slug+"-assessments.csv", []string{"subject", "assessor", "author", "assessed_on", "rating", "current", "reasons", "latest_index"}, rows)
 }

@@ -3,9 +3,11 @@ package accountability
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -180,6 +182,12 @@ func (h *handlers) apiProgrammesCSV(w http.ResponseWriter, r *http.Request) erro
 	items, err := ListProgrammes(r.Context(), h.site.Node.Store, names, party)
 	if err != nil {
 		return err
+	}
+	if slug := r.URL.Query().Get("programme"); slug != "" {
+		if !slugPattern.MatchString(slug) {
+			return problem.Invalid("programme", "param.slug", "a programme is named by its slug: lower-case letters, digits and hyphens")
+		}
+		items = slices.DeleteFunc(items, func(p *ProgrammeSummary) bool { return p.Slug != slug })
 	}
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	var rows [][]string
