@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/kongsi/kongsi/internal/accountability"
 	"github.com/kongsi/kongsi/internal/declaration"
 	"github.com/kongsi/kongsi/internal/module"
 	"k8s.io/klog/v2"
@@ -46,7 +47,7 @@ func init() {
 
 // modules are the register's modules, in the order their pages appear.
 func modules() []module.Module {
-	return []module.Module{declaration.New()}
+	return []module.Module{declaration.New(), accountability.New()}
 }
 
 func usage(w io.Writer) {

@@ -6,6 +6,7 @@ package chart
 
 import (
 	"fmt"
+	"hash/fnv"
 	"html"
 	"html/template"
 	"math"
@@ -172,9 +173,14 @@ func Lines(title, desc string, series []Series, format func(float64) string) tem
 	return template.HTML(b.String())
 }
 
+// open starts a chart. Its title and description get IDs derived from
+// their text, so that several charts on one page label themselves apart.
 func open(b *strings.Builder, title, desc string, width, height int) {
-	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">`, width, height)
-	fmt.Fprintf(b, `<title>%s</title><desc>%s</desc>`, html.EscapeString(title), html.EscapeString(desc))
+	h := fnv.New32a()
+	h.Write([]byte(title + "\x00" + desc))
+	id := fmt.Sprintf("chart-%08x", h.Sum32())
+	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">`, width, height, id, id)
+	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, html.EscapeString(title), id, html.EscapeString(desc))
 }
 
 func truncate(s string, n int) string {
@@ -313,5 +319,98 @@ func Timeline(title, desc string, rows []Row) template.HTML {
 		}
 	}
 	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// StackRow is one bar of a stacked bar chart: a value per series, and an
+// optional target the bar is measured against.
+type StackRow struct {
+	Label  string
+	Href   string    // optional link
+	Values []float64 // one per series, in the order of the series; negative values count as 0
+	Target float64   // drawn as a mark when above 0
+}
+
+// StackSeries names one segment of every stacked bar.
+type StackSeries struct {
+	Name  string
+	Class string // "s1" … "s6", "neg"
+}
+
+// Stacked draws horizontal stacked bars: each row's values laid end to end,
+// one colour per series, with a mark at the row's target when it has one
+// (delivered against promised, done against owed). A legend follows.
+func Stacked(title, desc string, series []StackSeries, rows []StackRow, format func(float64) string) template.HTML {
+	if len(rows) == 0 || len(series) == 0 {
+		return ""
+	}
+	if format == nil {
+		format = Number
+	}
+	const rowH, labelW, valueW, width = 26, 230, 110, 620
+	height := rowH*len(rows) + 8
+	hi := 0.0
+	totals := make([]float64, len(rows))
+	for i, r := range rows {
+		for j := range series {
+			if j < len(r.Values) && r.Values[j] > 0 {
+				totals[i] += r.Values[j]
+			}
+		}
+		hi = math.Max(hi, math.Max(totals[i], r.Target))
+	}
+	if hi == 0 {
+		hi = 1
+	}
+	plotW := float64(width - labelW - valueW)
+	var b strings.Builder
+	open(&b, title, desc, width, height)
+	for i, r := range rows {
+		y := 4 + i*rowH
+		if r.Href != "" {
+			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(r.Href))
+		}
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(truncate(r.Label, 32)))
+		x := float64(labelW)
+		for j, s := range series {
+			if j >= len(r.Values) || r.Values[j] <= 0 {
+				continue
+			}
+			w := plotW * r.Values[j] / hi
+			class := s.Class
+			if class == "" {
+				class = "s" + strconv.Itoa(j%6+1)
+			}
+			fmt.Fprintf(&b, `<rect class="bar %s" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s, %s: %s</title></rect>`,
+				class, x, y+3, math.Max(w, 1), rowH-8, html.EscapeString(r.Label), html.EscapeString(s.Name), html.EscapeString(format(r.Values[j])))
+			x += w
+		}
+		value := format(totals[i])
+		if r.Target > 0 {
+			tx := float64(labelW) + plotW*r.Target/hi
+			fmt.Fprintf(&b, `<line class="target" x1="%.1f" x2="%.1f" y1="%d" y2="%d"><title>%s, target: %s</title></line>`,
+				tx, tx, y, y+rowH-2, html.EscapeString(r.Label), html.EscapeString(format(r.Target)))
+			value += " / " + format(r.Target)
+		}
+		fmt.Fprintf(&b, `<text class="value" x="%d" y="%d">%s</text>`, width-valueW+6, y+17, html.EscapeString(value))
+		if r.Href != "" {
+			b.WriteString(`</a>`)
+		}
+	}
+	b.WriteString(`</svg><ul class="legend">`)
+	for j, s := range series {
+		class := s.Class
+		if class == "" {
+			class = "s" + strconv.Itoa(j%6+1)
+		}
+		fmt.Fprintf(&b, `<li><span class="swatch %s"></span>%s</li>`, class, html.EscapeString(s.Name))
+	}
+	for _, r := range rows {
+		if r.Target > 0 {
+			b.WriteString(`<li><span class="swatch target"></span>target</li>`)
+			break
+		}
+	}
+	b.WriteString(`</ul>`)
 	return template.HTML(b.String())
 }

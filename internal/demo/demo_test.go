@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kongsi/kongsi/internal/accountability"
 	"github.com/kongsi/kongsi/internal/audit"
 	"github.com/kongsi/kongsi/internal/declaration"
 	"github.com/kongsi/kongsi/internal/demo"
@@ -21,7 +22,7 @@ import (
 // data was accepted, and audits the result.
 func TestFound(t *testing.T) {
 	ctx := context.Background()
-	ms := []module.Module{declaration.New()}
+	ms := []module.Module{declaration.New(), accountability.New()}
 	dir := t.TempDir()
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := demo.Found(ctx, cfg, ms, nil); err != nil {
@@ -42,6 +43,17 @@ func TestFound(t *testing.T) {
 	}
 	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 {
 		t.Errorf("records by kind: %v", rep.Kinds)
+	}
+	// The accountability module's demo data: every kind, in number.
+	for kind, least := range map[string]int{
+		accountability.KindCommitment: 5, accountability.KindReport: 10, accountability.KindAssessment: 1,
+		accountability.KindInitiative: 8, accountability.KindAction: 7, accountability.KindProgramme: 2,
+		accountability.KindDelivery: 2, accountability.KindConfirmation: 1,
+		accountability.KindTourism: 8, accountability.KindVisit: 5, accountability.KindEvent: 4,
+	} {
+		if rep.Kinds[kind] < least {
+			t.Errorf("the demo has %d records of kind %s, want at least %d", rep.Kinds[kind], kind, least)
+		}
 	}
 	// Opening it again reuses it.
 	if err := demo.Found(ctx, cfg, ms, nil); err == nil {

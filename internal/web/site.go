@@ -303,6 +303,10 @@ func (s *Site) baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
+// BaseURL is the site's public address, for absolute links such as those
+// of feeds: PublicURL if set, otherwise the address the request came to.
+func (s *Site) BaseURL(r *http.Request) string { return s.baseURL(r) }
+
 // Serve serves the site on addr until ctx ends, then shuts down gracefully.
 func (s *Site) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{

@@ -1,0 +1,159 @@
+package accountability
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/web"
+)
+
+type exchangeData struct {
+	*Exchanges
+	Type, Country string
+	Types         []Option
+	Parties       []partyOption
+	TourismChart  template.HTML
+	VisitChart    template.HTML
+	EventChart    template.HTML
+}
+
+func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
+	names, err := h.names(r)
+	if err != nil {
+		return err
+	}
+	typ, country, err := exchangeFilterFrom(r.URL.Query(), names)
+	if err != nil {
+		return err
+	}
+	d := exchangeData{Type: typ, Country: country, Types: ExchangeTypes}
+	if d.Exchanges, err = ListExchanges(r.Context(), h.site.Node.Store, names, typ, country); err != nil {
+		return err
+	}
+	if d.Parties, err = partyOptions(r, h.site); err != nil {
+		return err
+	}
+	// One line per direction: arrivals from origin in destination.
+	series := map[string]*chart.Series{}
+	var order []string
+	for _, t := range d.Tourism {
+		key := t.Origin.ID + ">" + t.Destination.ID
+		s, ok := series[key]
+		if !ok {
+			s = &chart.Series{Name: "From " + t.Origin.Name + " to " + t.Destination.Name}
+			series[key] = s
+			order = append(order, key)
+		}
+		s.Points = append(s.Points, chart.Point{X: float64(t.Year), Label: strconv.Itoa(t.Year), Y: float64(t.Arrivals)})
+	}
+	var lines []chart.Series
+	for _, k := range order {
+		lines = append(lines, *series[k])
+	}
+	d.TourismChart = chart.Lines("Tourist arrivals by year", "Arrivals from one place in another, by year, as published by the destination or by regional statistics; each line is one direction.", lines, millions)
+	rows := map[string]*chart.Row{}
+	var rorder []string
+	for _, v := range d.Visits {
+		t, err := time.Parse(dateLayout, v.StartOn)
+		if err != nil {
+			continue
+		}
+		row, ok := rows[v.Host.ID]
+		if !ok {
+			row = &chart.Row{Label: "To " + v.Host.Name, Href: "/exchanges?type=visits&country=" + v.Host.ID}
+			rows[v.Host.ID] = row
+			rorder = append(rorder, v.Host.ID)
+		}
+		row.Events = append(row.Events, chart.Event{Date: t, Label: v.VisitorTitle + ", " + v.Kind.Title, Href: "/records/" + strconv.FormatUint(v.Latest, 10), Class: "s2"})
+	}
+	var vrows []chart.Row
+	for _, k := range rorder {
+		vrows = append(vrows, *rows[k])
+	}
+	d.VisitChart = chart.Timeline("Official visits", "Each dot is a visit, on the row of the host state, at the date it began.", vrows)
+	erows := map[string]*chart.Row{}
+	var eorder []string
+	for _, e := range d.Events {
+		t, err := time.Parse(dateLayout, e.StartOn)
+		if err != nil {
+			continue
+		}
+		row, ok := erows[e.Country.ID]
+		if !ok {
+			row = &chart.Row{Label: "In " + e.Country.Name, Href: "/exchanges?type=events&country=" + e.Country.ID}
+			erows[e.Country.ID] = row
+			eorder = append(eorder, e.Country.ID)
+		}
+		row.Events = append(row.Events, chart.Event{Date: t, Label: e.Title, Href: "/records/" + strconv.FormatUint(e.Latest, 10), Class: "s3"})
+	}
+	var ev []chart.Row
+	for _, k := range eorder {
+		ev = append(ev, *erows[k])
+	}
+	d.EventChart = chart.Timeline("Track 2 events", "Each dot is an event, on the row of the host state, at the date it began.", ev)
+	return h.site.Render(w, r, http.StatusOK, "exchanges", d)
+}
+
+// millions writes a count in millions when it is large.
+func millions(v float64) string {
+	if v >= 1e6 || v <= -1e6 {
+		return chart.Number(v/1e6) + " m"
+	}
+	return chart.Number(v)
+}
+
+func (h *handlers) apiExchanges(w http.ResponseWriter, r *http.Request) error {
+	names, err := h.names(r)
+	if err != nil {
+		return err
+	}
+	typ, country, err := exchangeFilterFrom(r.URL.Query(), names)
+	if err != nil {
+		return err
+	}
+	x, err := ListExchanges(r.Context(), h.site.Node.Store, names, typ, country)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, x)
+}
+
+func (h *handlers) apiExchangesCSV(w http.ResponseWriter, r *http.Request) error {
+	names, err := h.names(r)
+	if err != nil {
+		return err
+	}
+	typ, country, err := exchangeFilterFrom(r.URL.Query(), names)
+	if err != nil {
+		return err
+	}
+	if typ == "" {
+		typ = "tourism"
+	}
+	x, err := ListExchanges(r.Context(), h.site.Node.Store, names, typ, country)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	switch typ {
+	case "tourism":
+		for _, t := range x.Tourism {
+			rows = append(rows, []string{t.Subject, t.Origin.ID, t.Destination.ID, strconv.Itoa(t.Year), strconv.FormatInt(t.Arrivals, 10), strconv.FormatInt(t.RoundedTo, 10), t.Definition, t.Source, strconv.FormatUint(t.Latest, 10)})
+		}
+		return web.WriteCSV(w, "kongsi-tourist-arrivals.csv", []string{"subject", "origin", "destination", "year", "arrivals", "rounded_to", "definition", "source", "latest_index"}, rows)
+	case "visits":
+		for _, v := range x.Visits {
+			rows = append(rows, []string{v.Subject, v.Visitor.ID, v.VisitorTitle, v.Host.ID, v.Kind.ID, v.StartOn, v.EndOn, v.Summary, strconv.FormatUint(v.Latest, 10)})
+		}
+		return web.WriteCSV(w, "kongsi-official-visits.csv", []string{"subject", "visitor", "visitor_title", "host", "kind", "start_on", "end_on", "summary", "latest_index"}, rows)
+	default:
+		for _, e := range x.Events {
+			rows = append(rows, []string{e.Subject, e.Title, e.Track.ID, strings.Join(e.Organisers, "; "), e.Country.ID, e.Place, e.StartOn, e.EndOn, strconv.FormatUint(e.Latest, 10)})
+		}
+		return web.WriteCSV(w, "kongsi-track2-events.csv", []string{"subject", "title", "track", "organisers", "country", "place", "start_on", "end_on", "latest_index"}, rows)
+	}
+}
