@@ -179,7 +179,7 @@ func open(b *strings.Builder, title, desc string, width, height int) {
 	h := fnv.New32a()
 	h.Write([]byte(title + "\x00" + desc))
 	id := fmt.Sprintf("chart-%08x", h.Sum32())
-	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">`, width, height, id, id)
+	fmt.Fprintf(b, `<svg class="chart" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">`, width, height, width, height, id, id)
 	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, html.EscapeString(title), id, html.EscapeString(desc))
 }
 
