@@ -20,7 +20,7 @@ func runDemo(ctx context.Context, args []string) error {
 		fmt.Fprintf(os.Stderr, "Founding a demonstration register in %s (its keys are demo keys, in %s/%s).\n", f.data, f.data, demo.KeysDir)
 		p := newProgress("loading the demo's records")
 		ms := modules()
-		err := demo.Found(ctx, nodeConfig(f.data, ms, logger(f.logJSON, 4)), ms, func(done, total int) {
+		err := demo.Found(ctx, f.config(ms, logger(f.logJSON, 4)), ms, func(done, total int) {
 			p.update(uint64(done), uint64(total))
 		})
 		if err != nil {

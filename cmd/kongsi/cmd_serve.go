@@ -22,6 +22,7 @@ type serveFlags struct {
 	logJSON   bool
 	verbose   bool
 	addrFile  string
+	db        string
 }
 
 func (f *serveFlags) register(fs interface {
@@ -34,6 +35,7 @@ func (f *serveFlags) register(fs interface {
 	fs.BoolVar(&f.logJSON, "log-json", false, "log in JSON")
 	fs.BoolVar(&f.verbose, "v", false, "log every request")
 	fs.StringVar(&f.addrFile, "addr-file", "", "write the address the server listens on to this file once it listens (useful with -addr 127.0.0.1:0)")
+	fs.StringVar(&f.db, "db", "", "keep the projections in this PostgreSQL database (postgres://user@host:5432/db) instead of the SQLite file in the data directory")
 }
 
 func nodeConfig(dir string, ms []module.Module, log *slog.Logger) node.Config {
@@ -41,6 +43,13 @@ func nodeConfig(dir string, ms []module.Module, log *slog.Logger) node.Config {
 		Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms),
 		Logger: log, Progress: stageProgress(),
 	}
+}
+
+// config is the node's configuration from the serve flags.
+func (f *serveFlags) config(ms []module.Module, log *slog.Logger) node.Config {
+	cfg := nodeConfig(f.data, ms, log)
+	cfg.Postgres = f.db
+	return cfg
 }
 
 func runServe(ctx context.Context, args []string) error {
@@ -65,7 +74,7 @@ func serve(ctx context.Context, f serveFlags, demo bool) error {
 	}
 	log := logger(f.logJSON, level)
 	ms := modules()
-	n, err := node.Open(ctx, nodeConfig(f.data, ms, log))
+	n, err := node.Open(ctx, f.config(ms, log))
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,7 @@ type commitmentProjection struct{}
 var commitmentSchema = store.Schema{
 	Name:   "commitments",
 	Tables: []string{"commitments", "commitment_parties", "commitment_milestones", "commitment_reports", "commitment_assessments"},
-	Migrations: map[store.Dialect][]string{
-		store.SQLite: {`
+	Migrations: store.Both(`
 CREATE TABLE commitments (
 	subject            TEXT PRIMARY KEY,
 	slug               TEXT NOT NULL,
@@ -89,8 +88,7 @@ CREATE TABLE commitment_assessments (
 ) STRICT;
 CREATE INDEX commitment_assessments_commitment ON commitment_assessments (commitment, assessed_on, head_idx);
 CREATE INDEX commitment_assessments_assessor ON commitment_assessments (assessor);
-`},
-	},
+`),
 }
 
 func (commitmentProjection) Schema() store.Schema { return commitmentSchema }
@@ -239,8 +237,7 @@ type cooperationProjection struct{}
 var cooperationSchema = store.Schema{
 	Name:   "cooperation",
 	Tables: []string{"initiatives", "initiative_tags", "action_items"},
-	Migrations: map[store.Dialect][]string{
-		store.SQLite: {`
+	Migrations: store.Both(`
 CREATE TABLE initiatives (
 	subject          TEXT PRIMARY KEY,
 	slug             TEXT NOT NULL,
@@ -290,8 +287,7 @@ CREATE TABLE action_items (
 CREATE INDEX action_items_owner ON action_items (owner_home, due_on);
 CREATE INDEX action_items_initiative ON action_items (initiative, due_on);
 CREATE INDEX action_items_due ON action_items (due_on);
-`},
-	},
+`),
 }
 
 func (cooperationProjection) Schema() store.Schema { return cooperationSchema }
@@ -357,8 +353,7 @@ type programmeProjection struct{}
 var programmeSchema = store.Schema{
 	Name:   "programmes",
 	Tables: []string{"programmes", "programme_targets", "programme_deliveries"},
-	Migrations: map[store.Dialect][]string{
-		store.SQLite: {`
+	Migrations: store.Both(`
 CREATE TABLE programmes (
 	subject       TEXT PRIMARY KEY,
 	slug          TEXT NOT NULL,
@@ -408,8 +403,7 @@ CREATE TABLE programme_deliveries (
 ) STRICT;
 CREATE INDEX programme_deliveries_programme ON programme_deliveries (programme, delivered_on);
 CREATE INDEX programme_deliveries_recipient ON programme_deliveries (recipient_home);
-`},
-	},
+`),
 }
 
 // Confirmation states of a delivery, as the projection keeps them.
@@ -493,8 +487,7 @@ type exchangeProjection struct{}
 var exchangeSchema = store.Schema{
 	Name:   "exchanges",
 	Tables: []string{"tourism_arrivals", "official_visits", "track2_events"},
-	Migrations: map[store.Dialect][]string{
-		store.SQLite: {`
+	Migrations: store.Both(`
 CREATE TABLE tourism_arrivals (
 	subject      TEXT PRIMARY KEY,
 	origin       TEXT NOT NULL,
@@ -540,8 +533,7 @@ CREATE TABLE track2_events (
 	head_idx   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX track2_events_start ON track2_events (start_on);
-`},
-	},
+`),
 }
 
 func (exchangeProjection) Schema() store.Schema { return exchangeSchema }

@@ -48,7 +48,7 @@ type Query struct {
 // MaxLimit is the largest page.
 const MaxLimit = 1000
 
-func (q *Query) where() (string, []any, error) {
+func (q *Query) where(d store.Dialect) (string, []any, error) {
 	var conds []string
 	var args []any
 	arg := func(v any) string {
@@ -84,14 +84,17 @@ func (q *Query) where() (string, []any, error) {
 		conds = append(conds, "r.idx < "+arg(int64(q.Before)))
 	}
 	if q.Text != "" {
-		fts, n := search.Query(q.Text)
-		if n > search.MaxTerms {
+		terms := search.Terms(q.Text)
+		if len(terms) > search.MaxTerms {
 			return "", nil, problem.Invalid("q", "search.terms", "a search may have at most %d words", search.MaxTerms)
 		}
-		if fts == "" {
+		switch {
+		case len(terms) == 0:
 			conds = append(conds, "FALSE")
-		} else {
-			conds = append(conds, "r.idx IN (SELECT rowid FROM records_fts WHERE records_fts MATCH "+arg(fts)+")")
+		case d == store.Postgres:
+			conds = append(conds, "r.idx IN (SELECT idx FROM records_search WHERE tsv @@ to_tsquery('simple', "+arg(search.TSQuery(terms))+"))")
+		default:
+			conds = append(conds, "r.idx IN (SELECT rowid FROM records_fts WHERE records_fts MATCH "+arg(search.FTS5(terms))+")")
 		}
 	}
 	if len(conds) == 0 {
@@ -125,7 +128,7 @@ func scanRecord(s interface{ Scan(...any) error }) (*Record, error) {
 
 // Records lists the records a query selects, newest first.
 func Records(ctx context.Context, st store.Store, q Query) ([]*Record, error) {
-	where, args, err := q.where()
+	where, args, err := q.where(st.Dialect())
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +156,7 @@ func Records(ctx context.Context, st store.Store, q Query) ([]*Record, error) {
 // Count counts the records a query selects, ignoring Before and Limit.
 func Count(ctx context.Context, st store.Store, q Query) (int, error) {
 	q.Before = 0
-	where, args, err := q.where()
+	where, args, err := q.where(st.Dialect())
 	if err != nil {
 		return 0, err
 	}
@@ -378,7 +381,7 @@ func CountByKind(ctx context.Context, st store.Store) ([]KindCount, error) {
 // state, by its authorities).
 func CountByAuthor(ctx context.Context, st store.Store, author string) ([]KindCount, error) {
 	q := Query{Author: author}
-	where, args, err := q.where()
+	where, args, err := q.where(st.Dialect())
 	if err != nil {
 		return nil, err
 	}

@@ -138,8 +138,7 @@ type projection struct{}
 var tableSchema = store.Schema{
 	Name:   "declarations",
 	Tables: []string{"declarations"},
-	Migrations: map[store.Dialect][]string{
-		store.SQLite: {`
+	Migrations: store.Both(`
 CREATE TABLE declarations (
 	subject     TEXT PRIMARY KEY,
 	state       TEXT NOT NULL,
@@ -155,12 +154,11 @@ CREATE TABLE declarations (
 	head_idx    INTEGER NOT NULL,
 	first_stated_on TEXT NOT NULL
 ) STRICT;
-`},
-	},
-	Indexes: map[store.Dialect][]string{store.SQLite: {
+`),
+	Indexes: store.BothIndexes(
 		`CREATE INDEX IF NOT EXISTS declarations_state ON declarations (state, stated_on)`,
 		`CREATE INDEX IF NOT EXISTS declarations_category ON declarations (category, stated_on)`,
-	}},
+	),
 }
 
 func (projection) Schema() store.Schema { return tableSchema }

@@ -46,6 +46,17 @@ type Config struct {
 	Progress func(what string, done, total uint64)
 	// Log tunes the log; Dir and Signer are set by the node.
 	Log tlog.Options
+	// Postgres, when set, is the address of the PostgreSQL database that
+	// holds the projections, instead of the SQLite file in Dir.
+	Postgres string
+}
+
+// OpenStore opens the projections' store that cfg names.
+func OpenStore(ctx context.Context, cfg Config, schemas []store.Schema) (store.Store, error) {
+	if cfg.Postgres != "" {
+		return store.OpenPostgres(ctx, cfg.Postgres, schemas)
+	}
+	return store.OpenSQLite(ctx, filepath.Join(cfg.Dir, StoreFile), schemas)
 }
 
 // Node is a running register node.
@@ -211,7 +222,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if o := n.Sequencer.State().Origin(); o != "" && o != n.Origin {
 		return fail(fmt.Errorf("the charter's origin %q is not the log key's name %q", o, n.Origin))
 	}
-	if n.Store, err = store.OpenSQLite(ctx, filepath.Join(cfg.Dir, StoreFile), projector.Schemas(cfg.Projections)); err != nil {
+	if n.Store, err = OpenStore(ctx, cfg, projector.Schemas(cfg.Projections)); err != nil {
 		return fail(err)
 	}
 	n.Projector = projector.New(projector.Options{

@@ -17,6 +17,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/store/storetest"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/web"
 )
@@ -31,15 +32,29 @@ type Env struct {
 	Dir    string
 }
 
-// New founds a register with the fixture's charter and serves it.
+// New founds a register with the fixture's charter and serves it, with its
+// projections in SQLite.
 func New(t testing.TB, ms ...module.Module) *Env {
+	t.Helper()
+	return NewWith(t, "", ms...)
+}
+
+// NewPostgres is New with the projections in a fresh PostgreSQL schema.
+func NewPostgres(t testing.TB, ms ...module.Module) *Env {
+	t.Helper()
+	return NewWith(t, storetest.Postgres(t), ms...)
+}
+
+// NewWith is New with the projections in the PostgreSQL database dsn, or in
+// SQLite when dsn is "".
+func NewWith(t testing.TB, dsn string, ms ...module.Module) *Env {
 	t.Helper()
 	ctx := context.Background()
 	f := ledgertest.New(t)
 	dir := t.TempDir()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: quiet,
-		Log: tlog.Options{CheckpointInterval: 100 * time.Millisecond}}
+		Log: tlog.Options{CheckpointInterval: 100 * time.Millisecond}, Postgres: dsn}
 	if err := node.Found(ctx, cfg, f.LogSKey, f.CharterEntry); err != nil {
 		t.Fatal(err)
 	}
@@ -169,4 +184,14 @@ func clip(s string) string {
 		return s[:2000] + "…"
 	}
 	return s
+}
+
+// Opener starts an Env on one backend.
+type Opener func(t testing.TB, ms ...module.Module) *Env
+
+// Backends runs f once for each store backend, as subtests: "sqlite", and
+// "postgres" (skipped when PostgreSQL is unreachable, except in CI).
+func Backends(t *testing.T, f func(t *testing.T, open Opener)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, New) })
+	t.Run("postgres", func(t *testing.T) { f(t, NewPostgres) })
 }

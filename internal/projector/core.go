@@ -73,6 +73,59 @@ CREATE TABLE keys (
 ) STRICT;
 CREATE VIRTUAL TABLE records_fts USING fts5 (summary, content, content='', tokenize='unicode61 remove_diacritics 2');
 `},
+		store.Postgres: {`
+CREATE TABLE records (
+	idx     BIGINT PRIMARY KEY,
+	id      TEXT NOT NULL,
+	kind    TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	author  TEXT NOT NULL,
+	time    TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	summary TEXT NOT NULL,
+	body    TEXT NOT NULL,
+	refs    TEXT NOT NULL,
+	entry   BYTEA NOT NULL
+);
+CREATE TABLE subjects (
+	subject     TEXT PRIMARY KEY,
+	kind        TEXT NOT NULL,
+	author      TEXT NOT NULL,
+	created_idx BIGINT NOT NULL,
+	head_idx    BIGINT NOT NULL,
+	versions    INTEGER NOT NULL
+);
+CREATE TABLE refs (
+	from_idx BIGINT NOT NULL,
+	rel      TEXT NOT NULL,
+	to_id    TEXT NOT NULL,
+	to_idx   BIGINT NOT NULL,
+	PRIMARY KEY (from_idx, rel, to_id)
+);
+CREATE TABLE parties (
+	id          TEXT PRIMARY KEY,
+	type        TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	state       TEXT NOT NULL,
+	roles       TEXT NOT NULL,
+	since_idx   BIGINT NOT NULL,
+	updated_idx BIGINT NOT NULL,
+	has_key     INTEGER NOT NULL
+);
+CREATE TABLE keys (
+	party       TEXT NOT NULL,
+	vkey        TEXT NOT NULL,
+	fingerprint TEXT NOT NULL,
+	from_idx    BIGINT NOT NULL,
+	until_idx   BIGINT,
+	ended       TEXT,
+	PRIMARY KEY (party, from_idx)
+);
+CREATE TABLE records_search (
+	idx BIGINT PRIMARY KEY,
+	tsv TSVECTOR NOT NULL
+);
+`},
 	},
 }
 
@@ -126,6 +179,8 @@ func indexText(ctx context.Context, tx *store.Tx, a *Applied) error {
 	switch tx.Dialect() {
 	case store.SQLite:
 		return tx.Exec(ctx, `INSERT INTO records_fts (rowid, summary, content) VALUES ($1, $2, $3)`, int64(a.Index), search.Segment(a.Summary), a.Text)
+	case store.Postgres:
+		return tx.Exec(ctx, `INSERT INTO records_search (idx, tsv) VALUES ($1, to_tsvector('simple', $2))`, int64(a.Index), search.Segment(a.Summary)+"\n"+a.Text)
 	default:
 		return fmt.Errorf("no full-text index for the %s dialect", tx.Dialect())
 	}

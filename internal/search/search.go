@@ -9,6 +9,8 @@ package search
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // unspaced reports whether r belongs to a script written without spaces.
@@ -31,9 +33,10 @@ func unspaced(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
-// Segment returns text with a space around every character of the scripts
-// written without spaces, ready for the index.
+// Segment returns text ready for the index: Latin diacritics folded, and a
+// space around every character of the scripts written without spaces.
 func Segment(text string) string {
+	text = Fold(text)
 	n := 0
 	for _, r := range text {
 		if unspaced(r) {
@@ -60,15 +63,13 @@ func Segment(text string) string {
 // MaxTerms bounds the terms of a query.
 const MaxTerms = 16
 
-// Query turns words typed by a person into an FTS5 query that finds records
-// holding all of them: each word a quoted term (so that FTS5's operators
-// typed by chance are plain words), each run of unspaced characters a
-// quoted phrase. It returns "" when nothing searchable remains.
-func Query(q string) (string, int) {
-	var terms []string
-	for _, field := range strings.Fields(q) {
-		// Split the field where it changes between spaced and unspaced
-		// scripts, and drop punctuation, which the index drops too.
+// Terms splits words typed by a person into the terms a record must all
+// hold: each term a run of words that must stand side by side (one word, or
+// the characters of a run of an unspaced script). Punctuation, which the
+// index drops, separates words; diacritics on Latin letters are folded.
+func Terms(q string) [][]string {
+	var terms [][]string
+	for _, field := range strings.Fields(Fold(q)) {
 		var cur []rune
 		curUnspaced := false
 		flush := func() {
@@ -84,7 +85,7 @@ func Query(q string) (string, int) {
 				words = strings.FieldsFunc(string(cur), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r) })
 			}
 			if len(words) > 0 {
-				terms = append(terms, `"`+strings.Join(words, " ")+`"`)
+				terms = append(terms, words)
 			}
 			cur = cur[:0]
 		}
@@ -98,5 +99,74 @@ func Query(q string) (string, int) {
 		}
 		flush()
 	}
-	return strings.Join(terms, " "), len(terms)
+	return terms
+}
+
+// FTS5 writes terms as an SQLite FTS5 query: each term a quoted phrase, so
+// that FTS5's operators typed by chance are plain words.
+func FTS5(terms [][]string) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`"` + strings.Join(t, " ") + `"`)
+	}
+	return b.String()
+}
+
+// TSQuery writes terms as a PostgreSQL tsquery: each term's words side by
+// side (<->), every term required (&).
+func TSQuery(terms [][]string) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(" & ")
+		}
+		b.WriteByte('(')
+		for j, w := range t {
+			if j > 0 {
+				b.WriteString(" <-> ")
+			}
+			b.WriteString("'" + strings.ReplaceAll(w, "'", "''") + "'")
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Fold removes the diacritics of Latin letters ("Việt Nam" becomes "Viet
+// Nam", "đ" becomes "d"), so that a search finds words however they are
+// accented. Other scripts' marks (Thai vowels, for one) are kept: they are
+// part of the letters.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	latinBase := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r) && latinBase:
+			continue // a diacritic on a Latin letter
+		case r == 'đ':
+			r = 'd'
+		case r == 'Đ':
+			r = 'D'
+		}
+		latinBase = r < 0x0250 || (r >= 0x1E00 && r <= 0x1EFF)
+		if unicode.Is(unicode.Mn, r) {
+			latinBase = false
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
 }

@@ -12,7 +12,7 @@ func TestSegment(t *testing.T) {
 		"南海争议":            " 南  海  争  议 ",
 		"the 南海 dispute":  "the  南  海  dispute",
 		"ประเทศไทย":       " ป  ร  ะ  เ  ท  ศ  ไ  ท  ย ",
-		"Việt Nam":        "Việt Nam",
+		"Việt Nam":        "Viet Nam",
 	} {
 		if got := Segment(in); got != want {
 			t.Errorf("Segment(%q) = %q, want %q", in, got, want)
@@ -20,31 +20,53 @@ func TestSegment(t *testing.T) {
 	}
 }
 
-func TestQuery(t *testing.T) {
-	for in, want := range map[string]string{
-		"ream naval":         `"ream" "naval"`,
-		"南海":                 `"南 海"`,
-		"South China Sea 南海": `"South" "China" "Sea" "南 海"`,
-		`"quoted" OR NOT x*`: `"quoted" "OR" "NOT" "x"`,
-		"anti-piracy":        `"anti piracy"`,
-		"...":                ``,
-		"Việt":               `"Việt"`,
+func TestQueries(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"ream naval":         {`"ream" "naval"`, `('ream') & ('naval')`},
+		"南海":                 {`"南 海"`, `('南' <-> '海')`},
+		"South China Sea 南海": {`"South" "China" "Sea" "南 海"`, `('South') & ('China') & ('Sea') & ('南' <-> '海')`},
+		`"quoted" OR NOT x*`: {`"quoted" "OR" "NOT" "x"`, `('quoted') & ('OR') & ('NOT') & ('x')`},
+		"anti-piracy":        {`"anti piracy"`, `('anti' <-> 'piracy')`},
+		"...":                {``, ``},
+		"Việt Nam":           {`"Viet" "Nam"`, `('Viet') & ('Nam')`},
+		"đường":              {`"duong"`, `('duong')`},
+		"ไทย":                {`"ไ ท ย"`, `('ไ' <-> 'ท' <-> 'ย')`},
 	} {
-		if got, _ := Query(in); got != want {
-			t.Errorf("Query(%q) = %s, want %s", in, got, want)
+		terms := Terms(in)
+		if got := FTS5(terms); got != want[0] {
+			t.Errorf("FTS5(Terms(%q)) = %s, want %s", in, got, want[0])
+		}
+		if got := TSQuery(terms); got != want[1] {
+			t.Errorf("TSQuery(Terms(%q)) = %s, want %s", in, got, want[1])
 		}
 	}
 }
 
-func FuzzQuery(f *testing.F) {
-	for _, s := range []string{"ream", "南海 dispute", `"x" AND (y)`, "a\"b", "NEAR(a b)"} {
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{"Việt Nam": "Viet Nam", "Hà Nội": "Ha Noi", "café": "cafe", "Ream": "Ream", "ประเทศ": "ประเทศ", "Đà Nẵng": "Da Nang", "Straße": "Straße"} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"ream", "南海 dispute", `"x" AND (y)`, "a\"b", "NEAR(a b)", "o'clock"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		out, n := Query(q)
-		// Every term is one balanced quoted string.
-		if strings.Count(out, `"`) != 2*n {
-			t.Fatalf("Query(%q) = %q with %d terms", q, out, n)
+		terms := Terms(q)
+		// Every word is letters, numbers and marks only: nothing the query
+		// languages would read as syntax.
+		for _, term := range terms {
+			for _, w := range term {
+				if w == "" || strings.ContainsAny(w, `"'()*:&|!<>- `) {
+					t.Fatalf("Terms(%q) holds the word %q", q, w)
+				}
+			}
+		}
+		if fts := FTS5(terms); strings.Count(fts, `"`) != 2*len(terms) {
+			t.Fatalf("FTS5 = %q", fts)
 		}
 	})
 }

@@ -177,6 +177,9 @@ func migrate(ctx context.Context, db *sql.DB, d Dialect, schemas []Schema) error
 			return fmt.Errorf("couldn't read the migration state of %s: %w", s.Name, err)
 		}
 		ms := s.Migrations[d]
+		if len(ms) == 0 && len(s.Tables) > 0 {
+			return fmt.Errorf("the %s projection has no tables for the %s dialect", s.Name, d)
+		}
 		if have > len(ms) {
 			return fmt.Errorf("the store's %s tables are at version %d, newer than this program knows (%d)", s.Name, have, len(ms))
 		}

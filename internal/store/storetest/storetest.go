@@ -187,6 +187,7 @@ func testQueries(t *testing.T, open Open) {
 	for i := range 5 {
 		submit(f.Sign(t, "vnm.mfa", "memo", fmt.Sprintf("memos/vnm/n%d", i), map[string]any{"text": "Gulf of Tonkin_100%"}))
 	}
+	submit(f.Sign(t, "vnm.mfa", "memo", "memos/vnm/bien-dong", map[string]any{"text": "Biển Đông, Việt Nam"}))
 	seq.Close()
 	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)
@@ -205,13 +206,13 @@ func testQueries(t *testing.T, open Open) {
 		q    browse.Query
 		want int
 	}{
-		{"everything", browse.Query{}, 18},
-		{"kind", browse.Query{Kind: "memo"}, 17},
+		{"everything", browse.Query{}, 19},
+		{"kind", browse.Query{Kind: "memo"}, 18},
 		{"kind prefix", browse.Query{Kind: "mem."}, 0},
 		{"author", browse.Query{Author: "khm.mnd"}, 12},
-		{"author's state", browse.Query{Author: "vnm"}, 5},
+		{"author's state", browse.Query{Author: "vnm"}, 6},
 		{"subject", browse.Query{Subject: "memos/khm/ream"}, 12},
-		{"subject prefix", browse.Query{Subject: "memos/"}, 17},
+		{"subject prefix", browse.Query{Subject: "memos/"}, 18},
 		{"subject prefix with LIKE characters", browse.Query{Subject: "memos_/"}, 0},
 		{"word", browse.Query{Text: "tonkin"}, 5},
 		{"two words", browse.Query{Text: "ream maritime"}, 12},
@@ -222,6 +223,8 @@ func testQueries(t *testing.T, open Open) {
 		{"search operators are plain words", browse.Query{Text: `"ream" OR`}, 0},
 		{"quotes are ignored", browse.Query{Text: `"ream"`}, 12},
 		{"only punctuation", browse.Query{Text: "%%"}, 0},
+		{"diacritics folded", browse.Query{Text: "bien dong"}, 1},
+		{"diacritics typed", browse.Query{Text: "Việt"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n, err := browse.Count(ctx, st, tc.q)
