@@ -106,7 +106,7 @@ func escapeText(s string) string {
 		case '\r':
 			// A CRLF becomes one newline; a lone CR is dropped.
 		default:
-			if c < 0x20 && c != '\t' {
+			if (c < 0x20 && c != '\t') || c == 0x7f {
 				continue // control characters are not allowed in TEXT
 			}
 			b.WriteByte(c)
