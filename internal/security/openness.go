@@ -191,3 +191,74 @@ func trim(p float64) string {
 	s := fmt.Sprintf("%.1f", p)
 	return strings.TrimSuffix(s, ".0")
 }
+
+// Display helpers, for templates.
+
+func pctOf(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return trim(100*(*p)) + "%"
+}
+
+func daysOf(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	if *p == 1 {
+		return "1 day"
+	}
+	return trim(*p) + " days"
+}
+
+// Percent is the state's share of visits, in percent.
+func (v StateVisits) Percent() string { s := v.Share; return pctOf(&s) }
+
+// Squared is the state's term in the HHI: its share in percent, squared.
+func (v StateVisits) Squared() string { p := 100 * v.Share; return group(int(math.Round(p * p))) }
+
+// ApprovalPct is the approval rate in percent, or a dash.
+func (r StateRequests) ApprovalPct() string { return pctOf(r.ApprovalRate) }
+
+// MedianDays is the median response time in words, or a dash.
+func (r StateRequests) MedianDays() string { return daysOf(r.MedianResponseDays) }
+
+// ResponseList lists the known response times.
+func (r StateRequests) ResponseList() string {
+	if len(r.ResponseDays) == 0 {
+		return "none known"
+	}
+	s := make([]string, len(r.ResponseDays))
+	for i, d := range r.ResponseDays {
+		s[i] = fmt.Sprint(d)
+	}
+	return strings.Join(s, ", ")
+}
+
+// HHIText is the HHI rounded, or a dash.
+func (o *Openness) HHIText() string {
+	if o.HHI == nil {
+		return "—"
+	}
+	return group(int(math.Round(*o.HHI)))
+}
+
+// HHIFloor is the lowest HHI the number of visiting states allows.
+func (o *Openness) HHIFloor() string {
+	if o.DistinctStates == 0 {
+		return "—"
+	}
+	return group(int(math.Round(10000 / float64(o.DistinctStates))))
+}
+
+// TopSharePct is the top visitor's share in percent, or a dash.
+func (o *Openness) TopSharePct() string { return pctOf(o.TopShare) }
+
+// TopName names the top visitor.
+func (o *Openness) TopName() string { return StateName(o.TopState) }
+
+// ApprovalPct is the overall approval rate in percent, or a dash.
+func (o *Openness) ApprovalPct() string { return pctOf(o.ApprovalRate) }
+
+// MedianDays is the overall median response time, or a dash.
+func (o *Openness) MedianDays() string { return daysOf(o.MedianResponseDays) }
