@@ -276,7 +276,9 @@ func openAPIPaths() map[string]any {
 	str, integer, num := web.Str, web.Int, map[string]any{"type": "number"}
 	nullable := map[string]any{"type": []string{"number", "null"}}
 	arr := func(items map[string]any) map[string]any { return map[string]any{"type": "array", "items": items} }
-	obj := func(props map[string]any) map[string]any { return map[string]any{"type": "object", "properties": props} }
+	obj := func(props map[string]any) map[string]any {
+		return map[string]any{"type": "object", "properties": props}
+	}
 	from := web.Param("query", "from", "First date of the window (YYYY-MM-DD).", str)
 	to := web.Param("query", "to", "Last date of the window (YYYY-MM-DD).", str)
 	state := web.Param("query", "state", "A state's ISO 3166-1 alpha-3 code.", str)
@@ -295,7 +297,7 @@ func openAPIPaths() map[string]any {
 	fact := obj(map[string]any{"subject": str, "facility": str, "requesting_state": str, "status": str, "decision": str, "arrival": str, "requested_on": str, "decided_on": str})
 	openness := obj(map[string]any{"facility": str, "from": str, "to": str, "visits": integer, "distinct_states": integer,
 		"visits_by_state": arr(obj(map[string]any{"state": str, "name": str, "visits": integer, "share": num})),
-		"hhi": nullable, "hhi_formula": str, "top_state": str, "top_share": nullable,
+		"hhi":             nullable, "hhi_formula": str, "top_state": str, "top_share": nullable,
 		"requests_by_state": arr(obj(map[string]any{"state": str, "name": str, "requests": integer, "pending": integer, "decided": integer, "approved": integer,
 			"declined": integer, "approval_rate": nullable, "response_days": arr(integer), "median_response_days": nullable})),
 		"requests": integer, "approval_rate": nullable, "median_response_days": nullable, "inputs": arr(fact)})
@@ -353,4 +355,3 @@ func openAPIPaths() map[string]any {
 			map[string]any{"description": "The feed.", "content": map[string]any{"application/atom+xml": map[string]any{"schema": str}}})},
 	}
 }
-

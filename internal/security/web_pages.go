@@ -660,7 +660,9 @@ func (h *handlers) upcoming(r *http.Request, limit int) ([]calendarItem, error) 
 		}
 		out = append(out, calendarItem{Start: c.Arrival, End: c.Departure, What: "Port call", Title: c.RequesterName + " at " + c.FacilityName, Detail: vesselList(c.Vessels), URL: c.URL, Status: c.Status})
 	}
-	slices.SortFunc(out, func(a, b calendarItem) int { return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Title, b.Title)) })
+	slices.SortFunc(out, func(a, b calendarItem) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Title, b.Title))
+	})
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
