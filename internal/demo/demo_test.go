@@ -65,7 +65,7 @@ func TestFound(t *testing.T) {
 	}
 	// The projected port calls give Ream two visiting states, each with one
 	// completed visit.
-	if err := n.Projector.WaitFor(ctx, rep.Checked); err != nil {
+	if err := n.Projector.CatchUp(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	calls, err := security.PortCalls(ctx, n.Store, security.PortCallFilter{Facility: "facilities/khm/ream"}, time.Now())
