@@ -78,6 +78,8 @@ type Openness struct {
 	HHIFormula string   `json:"hhi_formula,omitempty"`
 	TopState   string   `json:"top_state,omitempty"`
 	TopShare   *float64 `json:"top_share"`
+	// TopTied is how many other states made as many visits as TopState.
+	TopTied int `json:"top_tied"`
 
 	// Requests treats every port call in the window by requesting state.
 	Requests           []StateRequests `json:"requests_by_state"`
@@ -150,6 +152,11 @@ func Measure(facts []PortCallFact) *Openness {
 		o.TopState = o.ByState[0].State
 		top := o.ByState[0].Share
 		o.TopShare = &top
+		for _, v := range o.ByState[1:] {
+			if v.Visits == o.ByState[0].Visits {
+				o.TopTied++
+			}
+		}
 	}
 	for _, r := range reqs {
 		slices.Sort(r.ResponseDays)

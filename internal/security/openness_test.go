@@ -46,6 +46,13 @@ func TestMeasure(t *testing.T) {
 	if empty.HHI != nil || empty.ApprovalRate != nil || empty.MedianResponseDays != nil || empty.Inputs == nil {
 		t.Errorf("empty: %+v", empty)
 	}
+	tie := security.Measure([]security.PortCallFact{pc("VNM", "completed", "approved", "", ""), pc("JPN", "completed", "approved", "", "")})
+	if tie.TopState != "JPN" || tie.TopTied != 1 || *tie.HHI != 5000 {
+		t.Errorf("a tie: top %s tied with %d, HHI %v", tie.TopState, tie.TopTied, *tie.HHI)
+	}
+	if o.TopTied != 0 {
+		t.Errorf("JPN leads alone, but TopTied = %d", o.TopTied)
+	}
 	one := security.Measure([]security.PortCallFact{pc("JPN", "completed", "approved", "", "")})
 	if *one.HHI != 10000 {
 		t.Errorf("one state's HHI = %v", *one.HHI)

@@ -585,11 +585,16 @@ func (h *handlers) activity(w http.ResponseWriter, r *http.Request) error {
 	var countries []geomap.CountryStyle
 	for _, p := range a.Participants {
 		if _, ok := geomap.Lookup(p.State); ok && p.Role != RoleObserver {
-			countries = append(countries, geomap.CountryStyle{ISO3: p.State, Class: "muted"})
+			countries = append(countries, geomap.CountryStyle{ISO3: p.State, Class: "highlight"})
 		}
 	}
 	m := geomap.Map{Title: a.Title, Desc: "The activity's area as notified: " + a.AreaDescription, Countries: countries,
 		Shapes: []geomap.Shape{{GeoJSON: a.Area, Label: a.AreaDescription, Class: "s3"}}}
+	// Frame the area with some of its surroundings, not the participants'
+	// whole territories.
+	if g, err := geomap.ParseGeoJSON(a.Area); err == nil {
+		m.Bounds = g.Bounds().Pad(4)
+	}
 	if d.Map, err = m.SVG(); err != nil {
 		return err
 	}
@@ -692,6 +697,7 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 }
 
 type partySectionData struct {
+	HostedText   string
 	State        string
 	Code         string
 	Facilities   []*Facility
@@ -723,6 +729,13 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 		d.Hosted[c.Status]++
 		d.HostedTotal++
 	}
+	var parts []string
+	for _, s := range []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled} {
+		if n := d.Hosted[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	d.HostedText = strings.Join(parts, ", ")
 	if d.Made, err = PortCalls(ctx, st, PortCallFilter{State: d.Code}, h.m.today()); err != nil {
 		return "", err
 	}
