@@ -249,6 +249,9 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "postures/<state>/<year>",
 			Check:       checkPosture,
 			Summary: summary(func(b *PostureBody) string {
+				if len(b.FacilitiesAbroad) == 1 {
+					return fmt.Sprintf("Posture disclosure %d: 1 facility abroad", b.Year)
+				}
 				return fmt.Sprintf("Posture disclosure %d: %d facilities abroad", b.Year, len(b.FacilitiesAbroad))
 			}),
 		},
