@@ -60,6 +60,8 @@ func (m *Module) Web(s *web.Site) error {
 	s.API("GET /api/v1/activities.csv", h.apiActivitiesCSV)
 	s.API("GET /api/v1/activities/{state}/{slug}", h.apiActivity)
 	s.API("GET /api/v1/postures", h.apiPostures)
+	s.API("GET /api/v1/postures.csv", h.apiPosturesCSV)
+	s.API("GET /api/v1/observations.csv", h.apiObservationsCSV)
 	s.API("GET /api/v1/calendar.ics", h.apiCalendar)
 	s.API("GET /api/v1/security.atom", h.apiFeed)
 	s.OpenAPIPaths(openAPIPaths())

@@ -272,6 +272,49 @@ func (h *handlers) apiPostures(w http.ResponseWriter, r *http.Request) error {
 	}{ps})
 }
 
+func (h *handlers) apiPosturesCSV(w http.ResponseWriter, r *http.Request) error {
+	state, err := normalizeState("state", r.URL.Query().Get("state"))
+	if err != nil {
+		return err
+	}
+	ps, err := Postures(r.Context(), h.site.Node.Store, partyOf(state), true)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, p := range ps {
+		for _, f := range p.Facilities {
+			lon, lat, precision := "", "", ""
+			if f.Location != nil {
+				lon, lat, precision = ftoa(f.Location.Lon), ftoa(f.Location.Lat), f.Location.Precision
+			}
+			personnel := ""
+			if f.Personnel > 0 {
+				personnel = strconv.Itoa(f.Personnel)
+			}
+			rows = append(rows, []string{p.Subject, codeOf(p.State), strconv.Itoa(p.Year), f.Name, f.HostState, StateName(f.HostState), f.Role, f.Since, personnel, lon, lat, precision, strconv.FormatUint(p.Latest, 10)})
+		}
+	}
+	return web.WriteCSV(w, "postures.csv", []string{"subject", "state", "year", "facility", "host_state", "host_state_name", "role", "since", "personnel", "lon", "lat", "precision", "latest_index"}, rows)
+}
+
+func (h *handlers) apiObservationsCSV(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := window(r)
+	if err != nil {
+		return err
+	}
+	obs, err := Observations(r.Context(), h.site.Node.Store, from, to)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, o := range obs {
+		rows = append(rows, []string{o.Subject, codeOf(o.Observer), o.Title, strings.Join(o.ConductingStates, ";"), strings.Join(o.Types, ";"), o.Start, o.End,
+			sizeText(o.Size), o.Description, o.AnsweredBy, strconv.FormatUint(o.Latest, 10)})
+	}
+	return web.WriteCSV(w, "observations.csv", []string{"subject", "observer", "title", "conducting_states", "types", "start", "end", "size", "description", "answered_by", "latest_index"}, rows)
+}
+
 func openAPIPaths() map[string]any {
 	str, integer, num := web.Str, web.Int, map[string]any{"type": "number"}
 	nullable := map[string]any{"type": []string{"number", "null"}}
@@ -349,6 +392,8 @@ func openAPIPaths() map[string]any {
 			web.JSONResponse("The activity.", obj(map[string]any{"subject": str, "notice": assessment, "norms": norms, "versions": versions})))},
 		"/api/v1/postures": map[string]any{"get": web.Op("Posture disclosures: states' facilities abroad and their roles.", []map[string]any{state},
 			web.JSONResponse("Disclosures.", obj(map[string]any{"postures": arr(posture)})))},
+		"/api/v1/postures.csv":     map[string]any{"get": web.Op("Facilities abroad from every posture disclosure, as CSV.", []map[string]any{state}, web.CSVResponse("Facilities abroad."))},
+		"/api/v1/observations.csv": map[string]any{"get": web.Op("Activities reported by observing states, as CSV; answered_by names the notification that answers a report.", []map[string]any{from, to}, web.CSVResponse("Observed activities."))},
 		"/api/v1/calendar.ics": map[string]any{"get": web.Op("Activities and port calls as an iCalendar feed (RFC 5545); from defaults to a year ago.", []map[string]any{from, to},
 			map[string]any{"description": "The calendar.", "content": map[string]any{"text/calendar": map[string]any{"schema": str}}})},
 		"/api/v1/security.atom": map[string]any{"get": web.Op("An Atom feed of the latest security records.", []map[string]any{},

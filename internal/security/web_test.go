@@ -103,6 +103,8 @@ func TestPagesAndAPI(t *testing.T) {
 		{Name: "activity", Path: "/api/v1/activities/chn/big", Contains: []string{`"notify_because"`, "12 vessels (threshold 10)"}},
 		{Name: "unknown activity", Path: "/api/v1/activities/chn/none", Status: 404},
 		{Name: "postures", Path: "/api/v1/postures?state=chn", Contains: []string{`"host_state": "DJI"`}},
+		{Name: "postures csv", Path: "/api/v1/postures.csv", ContentType: "text/csv", Contains: []string{"postures/chn/2017,CHN,2017,Support base in Djibouti,DJI,Djibouti"}},
+		{Name: "observations csv", Path: "/api/v1/observations.csv", ContentType: "text/csv", Contains: []string{"observations/vnm/seen,VNM,Carrier group seen,USA,combat-training,2025-01-03,,5 vessels"}},
 		{Name: "calendar", Path: "/api/v1/calendar.ics", ContentType: "text/calendar", Contains: []string{"BEGIN:VCALENDAR\r\n", "DTSTART;VALUE=DATE:20250510", "UID:activities/chn/sar@" + ledgertest.Origin, "UID:portcalls/khm/jpn-1@", "STATUS:TENTATIVE"}},
 		{Name: "feed", Path: "/api/v1/security.atom", ContentType: "application/atom+xml", Contains: []string{"<feed", "Port-call decision: Port call approved", "Posture disclosure"}},
 
