@@ -135,6 +135,8 @@ type PortCallFilter struct {
 	From     string `json:"from,omitempty"`
 	To       string `json:"to,omitempty"`
 	Status   string `json:"status,omitempty"`
+	// Subject selects one port call; pages and API set it from the path.
+	Subject string `json:"-"`
 }
 
 // PortCalls lists port calls, newest arrival first, with what needs
@@ -145,9 +147,9 @@ func PortCalls(ctx context.Context, st store.Store, f PortCallFilter, today time
 		c.versions, c.head_idx, c.updated
 		FROM sec_portcalls c LEFT JOIN parties p ON p.id = c.host LEFT JOIN sec_facilities f ON f.subject = c.facility
 		WHERE ($1 = '' OR c.facility = $1) AND ($2 = '' OR c.host = $2) AND ($3 = '' OR c.requester = $3)
-			AND ($4 = '' OR c.arrival >= $4) AND ($5 = '' OR c.arrival <= $5) AND ($6 = '' OR c.status = $6)
+			AND ($4 = '' OR c.arrival >= $4) AND ($5 = '' OR c.arrival <= $5) AND ($6 = '' OR c.status = $6) AND ($7 = '' OR c.subject = $7)
 		ORDER BY c.arrival DESC, c.subject`
-	rows, err := st.Reader().QueryContext(ctx, q, f.Facility, f.Host, f.State, f.From, f.To, f.Status)
+	rows, err := st.Reader().QueryContext(ctx, q, f.Facility, f.Host, f.State, f.From, f.To, f.Status, f.Subject)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list port calls: %w", err)
 	}
@@ -242,6 +244,8 @@ type ActivityFilter struct {
 	State  string `json:"state,omitempty"`
 	Type   string `json:"type,omitempty"`
 	Notice string `json:"notice,omitempty"`
+	// Subject selects one activity; pages and API set it from the path.
+	Subject string `json:"-"`
 }
 
 // Founded is the date of the register's charter.
@@ -273,8 +277,9 @@ func Activities(ctx context.Context, st store.Store, f ActivityFilter, norms Nor
 		FROM sec_activities a LEFT JOIN parties p ON p.id = a.state
 		WHERE ($1 = '' OR a.end_on >= $1) AND ($2 = '' OR a.start_on <= $2)
 			AND ($3 = '' OR EXISTS (SELECT 1 FROM sec_activity_participants x WHERE x.subject = a.subject AND x.state = $3))
+			AND ($4 = '' OR a.subject = $4)
 		ORDER BY a.start_on DESC, a.subject`
-	rows, err := st.Reader().QueryContext(ctx, q, f.From, f.To, f.State)
+	rows, err := st.Reader().QueryContext(ctx, q, f.From, f.To, f.State, f.Subject)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list activities: %w", err)
 	}

@@ -325,14 +325,12 @@ type portCallData struct {
 
 func (h *handlers) portCallDetail(r *http.Request) (*PortCall, error) {
 	subject := "portcalls/" + r.PathValue("state") + "/" + r.PathValue("slug")
-	calls, err := PortCalls(r.Context(), h.site.Node.Store, PortCallFilter{}, h.m.today())
+	calls, err := PortCalls(r.Context(), h.site.Node.Store, PortCallFilter{Subject: subject}, h.m.today())
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range calls {
-		if c.Subject == subject {
-			return c, nil
-		}
+	if len(calls) == 1 {
+		return calls[0], nil
 	}
 	return nil, problem.NotFound("subject", "portcall.unknown", "there is no port call %q", subject)
 }
@@ -551,14 +549,12 @@ type activityData struct {
 
 func (h *handlers) activityDetail(r *http.Request, norms Norms) (*Activity, error) {
 	subject := "activities/" + r.PathValue("state") + "/" + r.PathValue("slug")
-	acts, err := Activities(r.Context(), h.site.Node.Store, ActivityFilter{}, norms, h.m.today())
+	acts, err := Activities(r.Context(), h.site.Node.Store, ActivityFilter{Subject: subject}, norms, h.m.today())
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range acts {
-		if a.Subject == subject {
-			return a, nil
-		}
+	if len(acts) == 1 {
+		return acts[0], nil
 	}
 	return nil, problem.NotFound("subject", "activity.unknown", "there is no activity %q", subject)
 }
