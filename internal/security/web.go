@@ -383,9 +383,6 @@ func (h *handlers) apiCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if r.URL.Query().Get("from") == "" {
-		from = h.m.today().AddDate(-1, 0, 0).Format(DateFormat)
-	}
 	events, err := h.calendarEvents(r.Context(), h.baseURL(r), from, to)
 	if err != nil {
 		return err

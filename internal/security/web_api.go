@@ -394,7 +394,7 @@ func openAPIPaths() map[string]any {
 			web.JSONResponse("Disclosures.", obj(map[string]any{"postures": arr(posture)})))},
 		"/api/v1/postures.csv":     map[string]any{"get": web.Op("Facilities abroad from every posture disclosure, as CSV.", []map[string]any{state}, web.CSVResponse("Facilities abroad."))},
 		"/api/v1/observations.csv": map[string]any{"get": web.Op("Activities reported by observing states, as CSV; answered_by names the notification that answers a report.", []map[string]any{from, to}, web.CSVResponse("Observed activities."))},
-		"/api/v1/calendar.ics": map[string]any{"get": web.Op("Activities and port calls as an iCalendar feed (RFC 5545); from defaults to a year ago.", []map[string]any{from, to},
+		"/api/v1/calendar.ics": map[string]any{"get": web.Op("Activities and port calls as an iCalendar feed (RFC 5545): every one, or those overlapping from and to.", []map[string]any{from, to},
 			map[string]any{"description": "The calendar.", "content": map[string]any{"text/calendar": map[string]any{"schema": str}}})},
 		"/api/v1/security.atom": map[string]any{"get": web.Op("An Atom feed of the latest security records.", []map[string]any{},
 			map[string]any{"description": "The feed.", "content": map[string]any{"application/atom+xml": map[string]any{"schema": str}}})},
