@@ -17,6 +17,7 @@ import (
 	"github.com/kongsi/kongsi/internal/accountability"
 	"github.com/kongsi/kongsi/internal/declaration"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/security"
 	"k8s.io/klog/v2"
 )
 
@@ -47,7 +48,7 @@ func init() {
 
 // modules are the register's modules, in the order their pages appear.
 func modules() []module.Module {
-	return []module.Module{declaration.New(), accountability.New()}
+	return []module.Module{declaration.New(), security.New(), accountability.New()}
 }
 
 func usage(w io.Writer) {

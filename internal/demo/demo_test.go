@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/kongsi/kongsi/internal/accountability"
 	"github.com/kongsi/kongsi/internal/audit"
@@ -14,6 +15,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -22,7 +24,7 @@ import (
 // data was accepted, and audits the result.
 func TestFound(t *testing.T) {
 	ctx := context.Background()
-	ms := []module.Module{declaration.New(), accountability.New()}
+	ms := []module.Module{declaration.New(), security.New(), accountability.New()}
 	dir := t.TempDir()
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := demo.Found(ctx, cfg, ms, nil); err != nil {
@@ -55,6 +57,13 @@ func TestFound(t *testing.T) {
 			t.Errorf("the demo has %d records of kind %s, want at least %d", rep.Kinds[kind], kind, least)
 		}
 	}
+	// The security module's facts: facilities, the 2025 visits to Ream and
+	// Sihanoukville (request, decision, completion each), exercises and a
+	// posture disclosure.
+	if rep.Kinds[security.KindFacility] < 5 || rep.Kinds[security.KindPortCallRequest] < 3 || rep.Kinds[security.KindPortCallDecision] < 3 ||
+		rep.Kinds[security.KindPortCallReport] < 3 || rep.Kinds[security.KindActivityNotify] < 4 || rep.Kinds[security.KindPosture] < 1 {
+		t.Errorf("security records by kind: %v", rep.Kinds)
+	}
 	// Opening it again reuses it.
 	if err := demo.Found(ctx, cfg, ms, nil); err == nil {
 		t.Error("founding twice in one directory succeeded")
@@ -65,6 +74,22 @@ func TestFound(t *testing.T) {
 	}
 	if n.Sequencer.State().Size() != rep.Checked {
 		t.Errorf("reopened with %d entries, audited %d", n.Sequencer.State().Size(), rep.Checked)
+	}
+	// The projected port calls give Ream two visiting states, each with one
+	// completed visit.
+	if err := n.Projector.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	calls, err := security.PortCalls(ctx, n.Store, security.PortCallFilter{Facility: "facilities/khm/ream"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts []security.PortCallFact
+	for _, c := range calls {
+		facts = append(facts, c.Fact())
+	}
+	if o := security.Measure(facts); o.Visits != 2 || o.DistinctStates != 2 || *o.HHI != 5000 {
+		t.Errorf("Ream's openness in the demo: %d visits by %d states, HHI %v", o.Visits, o.DistinctStates, o.HHI)
 	}
 	if err := n.Close(ctx); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/nodetest"
 	"github.com/kongsi/kongsi/internal/record"
+	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/web"
 	"golang.org/x/mod/sumdb/note"
@@ -111,7 +112,7 @@ func TestSubmitWaitPublished(t *testing.T) {
 // TestOpenAPIDocumentsEveryRoute checks that the OpenAPI description has
 // every API route the site serves.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
-	e := nodetest.New(t, declaration.New(), accountability.New())
+	e := nodetest.New(t, declaration.New(), security.New(), accountability.New())
 	_, _, body := e.Do(http.MethodGet, "/api/v1/openapi.json", "")
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
