@@ -48,6 +48,11 @@ func (l *logFlags) open() (tlog.Source, note.Verifier, error) {
 		if !strings.HasSuffix(u, "/") {
 			u += "/"
 		}
+		// Given a register's address rather than its log's, use the log
+		// it serves under /log/.
+		if !strings.HasSuffix(u, "/log/") && !found(u+"checkpoint") && found(u+"log/checkpoint") {
+			u += "log/"
+		}
 		s, err := tlog.HTTPSource(u, httpClient)
 		if err != nil {
 			return nil, nil, err
@@ -62,4 +67,14 @@ func (l *logFlags) open() (tlog.Source, note.Verifier, error) {
 		return nil, nil, fmt.Errorf("-log-key: %w", err)
 	}
 	return src, v, nil
+}
+
+// found reports whether a GET of url answers 200.
+func found(url string) bool {
+	resp, err := httpClient.Get(url)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == 200
 }
