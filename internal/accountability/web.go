@@ -29,11 +29,14 @@ func (m *Module) Web(s *web.Site) error {
 		return err
 	}
 	h := &handlers{site: s, now: m.now}
-	s.AddNav("Commitments", "/commitments")
-	s.AddNav("Initiatives", "/initiatives")
-	s.AddNav("Board", "/board")
-	s.AddNav("Programmes", "/programmes")
-	s.AddNav("Exchanges", "/exchanges")
+	s.AddNav("Accountability", "/commitments",
+		web.NavItem{Label: "Commitments", Path: "/commitments"},
+		web.NavItem{Label: "Scorecards", Path: "/scorecards"},
+		web.NavItem{Label: "Initiatives", Path: "/initiatives"},
+		web.NavItem{Label: "Coordination board", Path: "/board", Also: []string{"/actions"}},
+		web.NavItem{Label: "Programmes", Path: "/programmes"},
+		web.NavItem{Label: "Exchanges", Path: "/exchanges"},
+	)
 
 	s.Page("GET /commitments", h.commitmentList)
 	s.Page("GET /commitments/{slug}", h.commitmentShow)

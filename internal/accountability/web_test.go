@@ -87,6 +87,7 @@ func TestPagesAndAPI(t *testing.T) {
 			{Name: "api commitment assessments csv", Path: "/api/v1/commitments/coc/assessments.csv", ContentType: "text/csv", Contains: []string{"commitments/coc/assessments/a1,phl,phl.mfa,2024-07-01,at-risk,true"}},
 			{Name: "api reports csv of no commitment", Path: "/api/v1/commitments/none/reports.csv", Status: 404},
 			{Name: "record page renders the commitment", Path: "/records/" + strconv.FormatUint(c.Index, 10), Contains: []string{"Pledged by", "Overdue</span> today"}},
+			{Name: "navigation", Path: "/board/overdue", Contains: []string{`aria-current="page">Accountability</a>`, `aria-current="page">Coordination board</a>`, `<nav class="sub wrap" aria-label="Accountability">`}},
 			{Name: "scorecards", Path: "/scorecards", Contains: []string{"Commitments by party and status", `href="/commitments?party=khm"`}},
 			{Name: "api scorecards csv", Path: "/api/v1/scorecards.csv", ContentType: "text/csv", Contains: []string{"party,name,as_of,pledged"}},
 			{Name: "api scorecard", Path: "/api/v1/parties/khm/scorecard", Contains: []string{`"pledged":1`, `"overdue":1`, `"received":1`}},

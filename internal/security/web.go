@@ -35,7 +35,7 @@ func (m *Module) Web(s *web.Site) error {
 		return err
 	}
 	h := &handlers{m: m, site: s}
-	s.AddNav("Security", "/security")
+	s.AddNav("Security", "/security", subNav...)
 	s.Page("GET /security", h.overview)
 	s.Page("GET /security/map", h.mapPage)
 	s.Page("GET /facilities", h.facilities)
@@ -85,13 +85,11 @@ var subNav = []web.NavItem{
 
 // page is what every page of the module gets besides its own data.
 type page struct {
-	Nav     []web.NavItem
-	Current string
-	Today   string
+	Today string
 }
 
-func (h *handlers) page(current string) page {
-	return page{Nav: subNav, Current: current, Today: h.m.today().Format(DateFormat)}
+func (h *handlers) page() page {
+	return page{Today: h.m.today().Format(DateFormat)}
 }
 
 // dateParam reads an optional date parameter.

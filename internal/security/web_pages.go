@@ -34,7 +34,7 @@ type overviewData struct {
 func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st := h.site.Node.Store
-	d := overviewData{page: h.page("/security")}
+	d := overviewData{page: h.page()}
 	fs, err := Facilities(ctx, st, "")
 	if err != nil {
 		return err
@@ -93,7 +93,7 @@ type mapData struct {
 func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st := h.site.Node.Store
-	d := mapData{page: h.page("/security/map")}
+	d := mapData{page: h.page()}
 	var err error
 	if d.Facilities, err = Facilities(ctx, st, ""); err != nil {
 		return err
@@ -136,7 +136,7 @@ func (h *handlers) facilities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := facilitiesData{page: h.page("/facilities"), Host: host, Query: query("host", host), PolicyList: AccessPolicies}
+	d := facilitiesData{page: h.page(), Host: host, Query: query("host", host), PolicyList: AccessPolicies}
 	all, err := Facilities(ctx, st, "")
 	if err != nil {
 		return err
@@ -230,7 +230,7 @@ func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := facilityData{page: h.page("/facilities"), Facility: f, From: from, To: to}
+	d := facilityData{page: h.page(), Facility: f, From: from, To: to}
 	if d.Versions, err = h.history(r, subject, []string{"name", "role", "access", "access_policy", "status", "operator", "type", "location", "place", "opened_on", "change_note", "sources"}); err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func (h *handlers) portCalls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := portCallsData{page: h.page("/portcalls"), Filter: f, Statuses: []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}}
+	d := portCallsData{page: h.page(), Filter: f, Statuses: []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}}
 	d.Query = query("facility", f.Facility, "host", codeOf(f.Host), "state", f.State, "from", f.From, "to", f.To, "status", f.Status)
 	if d.Items, err = PortCalls(ctx, st, f, h.m.today()); err != nil {
 		return err
@@ -340,7 +340,7 @@ func (h *handlers) portCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := portCallData{page: h.page("/portcalls"), PortCall: c}
+	d := portCallData{page: h.page(), PortCall: c}
 	if d.Versions, err = h.history(r, c.Subject, nil); err != nil {
 		return err
 	}
@@ -402,7 +402,7 @@ func (h *handlers) openness(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := opennessData{page: h.page("/openness"), Facility: facility, From: from, To: to, Open: o, Query: query("facility", facility, "from", from, "to", to)}
+	d := opennessData{page: h.page(), Facility: facility, From: from, To: to, Open: o, Query: query("facility", facility, "from", from, "to", to)}
 	if d.Facilities, err = Facilities(ctx, h.site.Node.Store, ""); err != nil {
 		return err
 	}
@@ -479,7 +479,7 @@ func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := activitiesData{page: h.page("/activities"), Filter: f, Norms: norms, Defaults: h.m.norms, Types: ActivityTypes}
+	d := activitiesData{page: h.page(), Filter: f, Norms: norms, Defaults: h.m.norms, Types: ActivityTypes}
 	q := r.URL.Query()
 	d.Query = query("from", f.From, "to", f.To, "state", f.State, "type", f.Type, "notice", f.Notice, "notice_days", q.Get("notice_days"), "apply", q.Get("apply"))
 	for _, c := range []string{NoticeAdvance, NoticeLate, NoticeNotified, NoticeAfterStart, NoticeHistorical} {
@@ -568,7 +568,7 @@ func (h *handlers) activity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := activityData{page: h.page("/activities"), Activity: a, Norms: norms}
+	d := activityData{page: h.page(), Activity: a, Norms: norms}
 	if d.Versions, err = h.history(r, a.Subject, []string{"title", "start", "end", "participants", "size", "types", "area_description", "area", "framework", "description", "answers", "change_note", "sources"}); err != nil {
 		return err
 	}
@@ -621,7 +621,7 @@ func (h *handlers) postures(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.site.Render(w, r, http.StatusOK, "postures", posturesData{page: h.page("/postures"), Items: ps, Abroad: abroadRows(latest)})
+	return h.site.Render(w, r, http.StatusOK, "postures", posturesData{page: h.page(), Items: ps, Abroad: abroadRows(latest)})
 }
 
 // calendarItem is an activity or a port call in a calendar list.
@@ -681,7 +681,7 @@ func (h *handlers) calendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.site.Render(w, r, http.StatusOK, "calendar", calendarData{page: h.page("/calendar"), Items: items, ICS: h.baseURL(r) + "/api/v1/calendar.ics"})
+	return h.site.Render(w, r, http.StatusOK, "calendar", calendarData{page: h.page(), Items: items, ICS: h.baseURL(r) + "/api/v1/calendar.ics"})
 }
 
 func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {

@@ -26,10 +26,57 @@ type View struct {
 	Data any
 }
 
-// Active reports whether a navigation link is the current section.
+// matches reports how well a link's path covers the request's path: the
+// length of the path when it is the path or a parent of it, 0 otherwise.
+func matches(reqPath, path string) int {
+	if reqPath == path || strings.HasPrefix(reqPath, strings.TrimSuffix(path, "/")+"/") {
+		return len(path)
+	}
+	return 0
+}
+
+// Section is the main navigation entry the current page belongs to: the one
+// whose path, or one of whose sub-links' paths, covers the page's path best.
+func (v *View) Section() *NavItem {
+	var best *NavItem
+	bestLen := 0
+	for i := range v.Nav {
+		item := &v.Nav[i]
+		for _, l := range append([]NavItem{{Path: item.Path, Also: item.Also}}, item.Sub...) {
+			for _, p := range append([]string{l.Path}, l.Also...) {
+				if n := matches(v.Req.URL.Path, p); n > bestLen {
+					best, bestLen = item, n
+				}
+			}
+		}
+	}
+	return best
+}
+
+// Active reports whether a main navigation entry is the current section.
 func (v *View) Active(path string) bool {
-	p := v.Req.URL.Path
-	return p == path || strings.HasPrefix(p, path+"/")
+	if sec := v.Section(); sec != nil {
+		return sec.Path == path
+	}
+	return matches(v.Req.URL.Path, path) > 0
+}
+
+// SubActive reports whether a sub-link is the current page's: the sub-link
+// of the section that covers the page's path best.
+func (v *View) SubActive(path string) bool {
+	sec := v.Section()
+	if sec == nil {
+		return false
+	}
+	best, bestLen := "", 0
+	for _, l := range sec.Sub {
+		for _, p := range append([]string{l.Path}, l.Also...) {
+			if n := matches(v.Req.URL.Path, p); n > bestLen {
+				best, bestLen = l.Path, n
+			}
+		}
+	}
+	return best == path
 }
 
 // CSS is the address of the stylesheet.

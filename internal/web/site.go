@@ -29,10 +29,15 @@ import (
 //go:embed templates/*.html
 var coreTemplates embed.FS
 
-// NavItem is a link in the site's main navigation.
+// NavItem is a link in the site's main navigation. A module's entry may
+// carry the links between its own pages, shown under the header on them.
 type NavItem struct {
 	Label string
 	Path  string
+	Sub   []NavItem
+	// Also lists other paths whose pages belong to this entry, though it
+	// does not link to them: "/actions" under the coordination board.
+	Also []string
 }
 
 // Site serves one node.
@@ -95,14 +100,15 @@ func New(n *node.Node, opts Options) (*Site, error) {
 	}
 	s.metrics = newMetrics(n)
 	s.openapi = newOpenAPI(n)
-	s.nav = []NavItem{{"Records", "/records"}, {"Parties", "/parties"}}
+	s.nav = []NavItem{{Label: "Records", Path: "/records"}, {Label: "Parties", Path: "/parties"}}
 	s.routesCore()
 	return s, nil
 }
 
-// AddNav adds a link to the main navigation, before the core links.
-func (s *Site) AddNav(label, path string) {
-	s.nav = slices.Insert(s.nav, len(s.nav)-2, NavItem{label, path})
+// AddNav adds a module's entry to the main navigation, before the core
+// links, with the links between the module's pages, if it has several.
+func (s *Site) AddNav(label, path string, sub ...NavItem) {
+	s.nav = slices.Insert(s.nav, len(s.nav)-2, NavItem{Label: label, Path: path, Sub: sub})
 }
 
 // AddTemplates parses page templates. Each file is one page, named after
