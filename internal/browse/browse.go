@@ -137,20 +137,7 @@ func Records(ctx context.Context, st store.Store, q Query) ([]*Record, error) {
 		limit = 50
 	}
 	limit = min(limit, MaxLimit)
-	rows, err := st.Reader().QueryContext(ctx, `SELECT `+recordColumns+` FROM records r`+where+fmt.Sprintf(` ORDER BY r.idx DESC LIMIT %d`, limit), args...)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't list records: %w", err)
-	}
-	defer rows.Close()
-	var out []*Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryRecords(ctx, st, "records", `SELECT `+recordColumns+` FROM records r`+where+fmt.Sprintf(` ORDER BY r.idx DESC LIMIT %d`, limit), args...)
 }
 
 // Count counts the records a query selects, ignoring Before and Limit.
@@ -187,27 +174,19 @@ func ByID(ctx context.Context, st store.Store, id record.ID) (*Record, error) {
 
 // History lists the versions of a subject, oldest first.
 func History(ctx context.Context, st store.Store, subject string) ([]*Record, error) {
-	rows, err := st.Reader().QueryContext(ctx, `SELECT `+recordColumns+` FROM records r WHERE r.subject = $1 ORDER BY r.idx`, subject)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't read the history of %s: %w", subject, err)
-	}
-	defer rows.Close()
-	var out []*Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryRecords(ctx, st, "the history of "+subject, `SELECT `+recordColumns+` FROM records r WHERE r.subject = $1 ORDER BY r.idx`, subject)
 }
 
 // ReferencedBy lists the records that refer to the record at index.
 func ReferencedBy(ctx context.Context, st store.Store, index uint64) ([]*Record, error) {
-	rows, err := st.Reader().QueryContext(ctx, `SELECT `+recordColumns+` FROM records r JOIN refs f ON f.from_idx = r.idx WHERE f.to_idx = $1 ORDER BY r.idx`, int64(index))
+	return queryRecords(ctx, st, fmt.Sprintf("the references to %d", index), `SELECT `+recordColumns+` FROM records r JOIN refs f ON f.from_idx = r.idx WHERE f.to_idx = $1 ORDER BY r.idx`, int64(index))
+}
+
+// queryRecords runs a query selecting recordColumns.
+func queryRecords(ctx context.Context, st store.Store, what, query string, args ...any) ([]*Record, error) {
+	rows, err := st.Reader().QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't read the references to %d: %w", index, err)
+		return nil, fmt.Errorf("couldn't read %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []*Record

@@ -21,9 +21,8 @@ type core struct{}
 var coreSchema = store.Schema{
 	Name:   "core",
 	Tables: []string{"records", "subjects", "refs", "parties", "keys"},
-	Clear:  map[store.Dialect][]string{store.SQLite: {`INSERT INTO records_fts (records_fts) VALUES ('delete-all')`}},
-	Migrations: map[store.Dialect][]string{
-		store.SQLite: {`
+	// The tables are the same in both dialects; the full-text index is not.
+	Migrations: withSearch(store.Both(`
 CREATE TABLE records (
 	idx     INTEGER PRIMARY KEY,
 	id      TEXT NOT NULL,
@@ -71,62 +70,39 @@ CREATE TABLE keys (
 	ended       TEXT,
 	PRIMARY KEY (party, from_idx)
 ) STRICT;
-CREATE VIRTUAL TABLE records_fts USING fts5 (summary, content, content='', tokenize='unicode61 remove_diacritics 2');
-`},
-		store.Postgres: {`
-CREATE TABLE records (
-	idx     BIGINT PRIMARY KEY,
-	id      TEXT NOT NULL,
-	kind    TEXT NOT NULL,
-	subject TEXT NOT NULL,
-	author  TEXT NOT NULL,
-	time    TEXT NOT NULL,
-	version INTEGER NOT NULL,
-	summary TEXT NOT NULL,
-	body    TEXT NOT NULL,
-	refs    TEXT NOT NULL,
-	entry   BYTEA NOT NULL
-);
-CREATE TABLE subjects (
-	subject     TEXT PRIMARY KEY,
-	kind        TEXT NOT NULL,
-	author      TEXT NOT NULL,
-	created_idx BIGINT NOT NULL,
-	head_idx    BIGINT NOT NULL,
-	versions    INTEGER NOT NULL
-);
-CREATE TABLE refs (
-	from_idx BIGINT NOT NULL,
-	rel      TEXT NOT NULL,
-	to_id    TEXT NOT NULL,
-	to_idx   BIGINT NOT NULL,
-	PRIMARY KEY (from_idx, rel, to_id)
-);
-CREATE TABLE parties (
-	id          TEXT PRIMARY KEY,
-	type        TEXT NOT NULL,
-	name        TEXT NOT NULL,
-	state       TEXT NOT NULL,
-	roles       TEXT NOT NULL,
-	since_idx   BIGINT NOT NULL,
-	updated_idx BIGINT NOT NULL,
-	has_key     INTEGER NOT NULL
-);
-CREATE TABLE keys (
-	party       TEXT NOT NULL,
-	vkey        TEXT NOT NULL,
-	fingerprint TEXT NOT NULL,
-	from_idx    BIGINT NOT NULL,
-	until_idx   BIGINT,
-	ended       TEXT,
-	PRIMARY KEY (party, from_idx)
-);
-CREATE TABLE records_search (
-	idx BIGINT PRIMARY KEY,
-	tsv TSVECTOR NOT NULL
-);
-`},
+`)),
+	Clear: map[store.Dialect][]string{
+		store.SQLite:   {`INSERT INTO records_fts (records_fts) VALUES ('delete-all')`},
+		store.Postgres: {`DELETE FROM records_search`},
 	},
+	Indexes: map[store.Dialect][]string{
+		store.SQLite: slices.Concat(coreIndexes, []string{
+			`CREATE INDEX IF NOT EXISTS records_subject ON records (subject, idx)`,
+			`CREATE INDEX IF NOT EXISTS records_author ON records (author, idx)`,
+		}),
+		store.Postgres: slices.Concat(coreIndexes, []string{
+			// text_pattern_ops lets LIKE 'prefix%' use the index.
+			`CREATE INDEX IF NOT EXISTS records_subject ON records (subject text_pattern_ops, idx)`,
+			`CREATE INDEX IF NOT EXISTS records_author ON records (author text_pattern_ops, idx)`,
+			`CREATE INDEX IF NOT EXISTS records_search_tsv ON records_search USING GIN (tsv)`,
+		}),
+	},
+}
+
+// coreIndexes are the reader indexes both dialects write alike.
+var coreIndexes = []string{
+	`CREATE UNIQUE INDEX IF NOT EXISTS records_id ON records (id)`,
+	`CREATE INDEX IF NOT EXISTS records_kind ON records (kind, idx)`,
+	`CREATE INDEX IF NOT EXISTS records_time ON records (time, idx)`,
+	`CREATE INDEX IF NOT EXISTS subjects_kind ON subjects (kind, head_idx)`,
+	`CREATE INDEX IF NOT EXISTS refs_to ON refs (to_idx)`,
+}
+
+// withSearch adds the migration that makes the full-text index.
+func withSearch(m map[store.Dialect][]string) map[store.Dialect][]string {
+	m[store.SQLite] = append(m[store.SQLite], `CREATE VIRTUAL TABLE records_fts USING fts5 (summary, content, content='', tokenize='unicode61 remove_diacritics 2')`)
+	m[store.Postgres] = append(m[store.Postgres], `CREATE TABLE records_search (idx BIGINT PRIMARY KEY, tsv TSVECTOR NOT NULL)`)
+	return m
 }
 
 func (core) Schema() store.Schema { return coreSchema }

@@ -7,7 +7,7 @@ import (
 
 // The SQLite types and clauses that PostgreSQL writes otherwise.
 var (
-	strictClause = regexp.MustCompile(`\)\s*STRICT\s*;`)
+	strictClause = regexp.MustCompile(`\)\s*STRICT\b`)
 	sqliteTypes  = strings.NewReplacer(" INTEGER", " BIGINT", " REAL", " DOUBLE PRECISION", " BLOB", " BYTEA")
 )
 
@@ -17,7 +17,7 @@ var (
 // bits), REAL as DOUBLE PRECISION, BLOB as BYTEA. Virtual tables and
 // SQLite's own functions are not translated: write those per dialect.
 func FromSQLite(ddl string) string {
-	return sqliteTypes.Replace(strictClause.ReplaceAllString(ddl, ");"))
+	return sqliteTypes.Replace(strictClause.ReplaceAllString(ddl, ")"))
 }
 
 // Both gives the same migrations to SQLite and, translated with FromSQLite,

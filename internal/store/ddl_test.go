@@ -20,4 +20,7 @@ CREATE INDEX IF NOT EXISTS t_name ON t (name);`
 	if got := FromSQLite(in); got != want {
 		t.Errorf("FromSQLite:\n%s\nwant\n%s", got, want)
 	}
+	if got := FromSQLite(`CREATE TABLE u (k INTEGER) STRICT`); got != `CREATE TABLE u (k BIGINT)` {
+		t.Errorf("FromSQLite without a semicolon: %s", got)
+	}
 }

@@ -222,15 +222,7 @@ func (s *Site) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rec, err := browse.ByIndex(r.Context(), s.Node.Store, idx)
-	if err != nil {
-		return err
-	}
-	d, err := s.recordDetail(r, rec)
-	if err != nil {
-		return err
-	}
-	return WriteJSON(w, http.StatusOK, d)
+	return s.writeRecordDetail(w, r, func() (*browse.Record, error) { return browse.ByIndex(r.Context(), s.Node.Store, idx) })
 }
 
 func (s *Site) apiRecordByID(w http.ResponseWriter, r *http.Request) error {
@@ -238,7 +230,12 @@ func (s *Site) apiRecordByID(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return problem.Invalid("id", "param.id", "%v", err)
 	}
-	rec, err := browse.ByID(r.Context(), s.Node.Store, id)
+	return s.writeRecordDetail(w, r, func() (*browse.Record, error) { return browse.ByID(r.Context(), s.Node.Store, id) })
+}
+
+// writeRecordDetail answers with the record get finds, and the check of it.
+func (s *Site) writeRecordDetail(w http.ResponseWriter, r *http.Request, get func() (*browse.Record, error)) error {
+	rec, err := get()
 	if err != nil {
 		return err
 	}

@@ -42,9 +42,69 @@ var scratch = store.Schema{
 
 // Run runs the suite.
 func Run(t *testing.T, open Open) {
+	t.Run("Indexes", func(t *testing.T) { testIndexes(t, open) })
 	t.Run("Apply", func(t *testing.T) { testApply(t, open) })
 	t.Run("Digest", func(t *testing.T) { testDigest(t, open) })
 	t.Run("Queries", func(t *testing.T) { testQueries(t, open) })
+}
+
+// indexed is a projection with a reader index.
+var indexed = store.Schema{
+	Name:       "indexed",
+	Tables:     []string{"indexed"},
+	Migrations: store.Both(`CREATE TABLE indexed (k INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT`),
+	Indexes:    store.BothIndexes(`CREATE INDEX IF NOT EXISTS indexed_v ON indexed (v)`),
+}
+
+// indexes lists the store's index names.
+func indexes(t *testing.T, st store.Store) map[string]bool {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'index'`
+	if st.Dialect() == store.Postgres {
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`
+	}
+	rows, err := st.Reader().QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out[n] = true
+	}
+	return out
+}
+
+// testIndexes checks that a store creates every reader index of its
+// schemas, the core's included, and that a bulk load drops them and builds
+// them again.
+func testIndexes(t *testing.T, open Open) {
+	ctx := context.Background()
+	st := open(t, append(projector.Schemas(nil), indexed))
+	have := indexes(t, st)
+	for _, want := range []string{"indexed_v", "records_id", "records_kind", "records_subject", "records_author", "records_time", "subjects_kind", "refs_to"} {
+		if !have[want] {
+			t.Errorf("the store has no index %s (it has %v)", want, have)
+		}
+	}
+	bl, ok := st.(store.BulkLoader)
+	if !ok {
+		return
+	}
+	if err := bl.BulkLoad(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if indexes(t, st)["indexed_v"] {
+		t.Error("a bulk load kept a reader index")
+	}
+	if err := bl.BulkLoad(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if !indexes(t, st)["indexed_v"] {
+		t.Error("the end of a bulk load did not build the reader index again")
+	}
 }
 
 func put(ctx context.Context, tx *store.Tx, k int, v string) error {
