@@ -119,7 +119,7 @@ func newEnvelope(ctx context.Context, fs *flag.FlagSet, author, kind, subject, r
 		if register == "" {
 			return nil, fmt.Errorf("give -register URL (or -origin ORIGIN) to say which register the record is for")
 		}
-		if origin, err = registerOrigin(ctx, register); err != nil {
+		if origin, err = registerOf(register).Origin(ctx); err != nil {
 			return nil, err
 		}
 	}

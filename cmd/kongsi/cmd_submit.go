@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"os"
-	"strings"
 
 	"github.com/kongsi/kongsi/internal/web"
 )
@@ -22,10 +19,11 @@ func runSubmit(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	url := strings.TrimSuffix(*register, "/") + "/api/v1/records"
+	path := "/api/v1/records"
 	if *wait {
-		url += "?wait=published"
+		path += "?wait=published"
 	}
+	reg := registerOf(*register)
 	refused := 0
 	for _, file := range fs.Args() {
 		entry, err := os.ReadFile(file)
@@ -33,7 +31,7 @@ func runSubmit(ctx context.Context, args []string) error {
 			return err
 		}
 		var res web.SubmitResult
-		if err := call(ctx, http.MethodPost, url, "text/plain; charset=utf-8", bytes.NewReader(entry), &res); err != nil {
+		if err := reg.Post(ctx, path, "text/plain; charset=utf-8", entry, &res); err != nil {
 			refused++
 			fmt.Fprintf(os.Stderr, "%s: refused: %v\n", file, err)
 			continue

@@ -81,77 +81,17 @@ func (l *Local) Publish(ctx context.Context, kind, subject string, body any, ref
 	return res.Index, nil
 }
 
-// Remote publishes to a register over HTTP.
-type Remote struct {
-	Base   string // "http://127.0.0.1:8080"
-	Signer note.Signer
-	Client *http.Client
-	origin string
+// Client talks to a register's API.
+type Client struct {
+	Base string // the register's address: "http://127.0.0.1:8080"
+	HTTP *http.Client
 }
 
-// NewRemote reaches a register and learns its origin.
-func NewRemote(ctx context.Context, base string, s note.Signer, c *http.Client) (*Remote, error) {
-	r := &Remote{Base: strings.TrimSuffix(base, "/"), Signer: s, Client: c}
-	var st struct {
-		Origin string `json:"origin"`
-	}
-	if err := r.get(ctx, "/api/v1/log", &st); err != nil {
-		return nil, fmt.Errorf("couldn't reach the register at %s: %w", base, err)
-	}
-	r.origin = st.Origin
-	return r, nil
-}
-
-func (r *Remote) Author() string   { return r.Signer.Name() }
-func (r *Remote) Origin() string   { return r.origin }
-func (r *Remote) Node() *node.Node { return nil }
-func (r *Remote) URL() string      { return r.Base }
-
-// ErrNotFound is returned by Get for a missing resource.
+// ErrNotFound is returned for a missing resource.
 var ErrNotFound = errors.New("not found")
 
-func (r *Remote) get(ctx context.Context, path string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.Base+path, nil)
-	if err != nil {
-		return err
-	}
-	return r.do(req, out)
-}
-
-// Do sends a request to the register and decodes its JSON answer. API
-// errors come back as *APIError.
-func (r *Remote) Do(req *http.Request, out any) error { return r.do(req, out) }
-
-func (r *Remote) do(req *http.Request, out any) error {
-	resp, err := r.Client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode == http.StatusNotFound {
-		return ErrNotFound
-	}
-	if resp.StatusCode >= 300 {
-		var eb struct {
-			Error APIError `json:"error"`
-		}
-		if json.Unmarshal(b, &eb) == nil && eb.Error.Message != "" {
-			eb.Error.Status = resp.StatusCode
-			return &eb.Error
-		}
-		return fmt.Errorf("%s %s: %s", req.Method, req.URL, resp.Status)
-	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
-}
-
-// APIError is a refusal by a register.
+// APIError is a refusal by a register: what, in which field, under which
+// rule.
 type APIError struct {
 	Status  int     `json:"-"`
 	Code    string  `json:"code"`
@@ -162,17 +102,93 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("%s (field %s, rule %s)", e.Message, e.Field, e.Rule)
+	var b strings.Builder
+	b.WriteString(e.Message)
+	switch {
+	case e.Field != "" && e.Rule != "":
+		fmt.Fprintf(&b, " (field %s, rule %s)", e.Field, e.Rule)
+	case e.Field != "":
+		fmt.Fprintf(&b, " (field %s)", e.Field)
+	case e.Rule != "":
+		fmt.Fprintf(&b, " (rule %s)", e.Rule)
 	}
-	return e.Message
+	return b.String()
 }
 
-func (r *Remote) Head(ctx context.Context, subject string) (record.ID, bool, error) {
+// Get fetches path and decodes its JSON answer into out.
+func (c *Client) Get(ctx context.Context, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.Base, "/")+path, nil)
+	if err != nil {
+		return err
+	}
+	return c.Do(req, out)
+}
+
+// Post sends body to path and decodes the JSON answer into out.
+func (c *Client) Post(ctx context.Context, path, contentType string, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.Base, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return c.Do(req, out)
+}
+
+// Do sends a request and decodes its JSON answer into out (if not nil).
+// A 404 is ErrNotFound; other refusals come back as *APIError.
+func (c *Client) Do(req *http.Request, out any) error {
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode >= 300 {
+		var eb struct {
+			Error APIError `json:"error"`
+		}
+		if json.Unmarshal(b, &eb) == nil && eb.Error.Message != "" {
+			eb.Error.Status = resp.StatusCode
+			if resp.StatusCode == http.StatusNotFound {
+				return fmt.Errorf("%w: %s", ErrNotFound, &eb.Error)
+			}
+			return &eb.Error
+		}
+		if resp.StatusCode == http.StatusNotFound {
+			return fmt.Errorf("%w: %s %s", ErrNotFound, req.Method, req.URL)
+		}
+		return fmt.Errorf("%s %s: %s", req.Method, req.URL, resp.Status)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("couldn't read the answer of %s: %w", req.URL, err)
+		}
+	}
+	return nil
+}
+
+// Origin asks a register for its origin.
+func (c *Client) Origin(ctx context.Context) (string, error) {
+	var st struct {
+		Origin string `json:"origin"`
+	}
+	if err := c.Get(ctx, "/api/v1/log", &st); err != nil {
+		return "", fmt.Errorf("couldn't reach the register at %s: %w", c.Base, err)
+	}
+	return st.Origin, nil
+}
+
+// Head asks the register's writer for the latest version of a subject,
+// published or not.
+func (c *Client) Head(ctx context.Context, subject string) (record.ID, bool, error) {
 	var out struct {
 		ID string `json:"id"`
 	}
-	err := r.get(ctx, "/api/v1/heads/"+subject, &out)
+	err := c.Get(ctx, "/api/v1/heads/"+subject, &out)
 	if errors.Is(err, ErrNotFound) {
 		return record.ID{}, false, nil
 	}
@@ -183,20 +199,41 @@ func (r *Remote) Head(ctx context.Context, subject string) (record.ID, bool, err
 	return id, err == nil, err
 }
 
+// Remote publishes to a register over HTTP.
+type Remote struct {
+	Client
+	Signer note.Signer
+	origin string
+}
+
+// NewRemote reaches a register and learns its origin.
+func NewRemote(ctx context.Context, base string, s note.Signer, c *http.Client) (*Remote, error) {
+	r := &Remote{Client: Client{Base: strings.TrimSuffix(base, "/"), HTTP: c}, Signer: s}
+	var err error
+	if r.origin, err = r.Client.Origin(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Remote) Author() string   { return r.Signer.Name() }
+func (r *Remote) Origin() string   { return r.origin }
+func (r *Remote) Node() *node.Node { return nil }
+func (r *Remote) URL() string      { return r.Base }
+
+func (r *Remote) Head(ctx context.Context, subject string) (record.ID, bool, error) {
+	return r.Client.Head(ctx, subject)
+}
+
 func (r *Remote) Publish(ctx context.Context, kind, subject string, body any, refs ...record.Ref) (uint64, error) {
 	entry, err := sign(ctx, r, r.Signer, time.Now(), kind, subject, body, refs)
 	if err != nil {
 		return 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.Base+"/api/v1/records", bytes.NewReader(entry))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
 	var res struct {
 		Index uint64 `json:"index"`
 	}
-	if err := r.do(req, &res); err != nil {
+	if err := r.Post(ctx, "/api/v1/records", "text/plain; charset=utf-8", entry, &res); err != nil {
 		return 0, err
 	}
 	return res.Index, nil
