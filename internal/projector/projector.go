@@ -41,6 +41,10 @@ type Applied struct {
 	// PartiesBefore is the parties as they were before the record; set for
 	// the records of the core party kinds only.
 	PartiesBefore map[string]*ledger.Party
+	// DataDir is the register's data directory, where files that records
+	// publish by reference (datasets, by their SHA-256) are kept; "" when
+	// there is none.
+	DataDir string
 }
 
 // Projection derives tables from the log.
@@ -68,6 +72,9 @@ type Options struct {
 	// BatchSize bounds the records applied in one transaction; 2000 by
 	// default.
 	BatchSize int
+	// DataDir is the register's data directory, passed on to projections
+	// in Applied.DataDir.
+	DataDir string
 }
 
 // Projector follows a log into a store.
@@ -357,7 +364,7 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 			if err := rng.Append(tlog.LeafHash(e.data), nil); err != nil {
 				return err
 			}
-			a := &Applied{Index: e.index, Record: e.rec, State: st}
+			a := &Applied{Index: e.index, Record: e.rec, State: st, DataDir: p.opts.DataDir}
 			if isPartyKind(e.rec.Kind) {
 				a.PartiesBefore = map[string]*ledger.Party{}
 				for _, pt := range st.Parties() {

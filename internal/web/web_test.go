@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/nodetest"
+	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/web"
@@ -196,4 +199,36 @@ func TestPagesWorkWithManyRecords(t *testing.T) {
 		{Name: "second page", Path: "/records?before=71", Contains: []string{"Position 69"}, NotContains: []string{"Position 70<"}},
 		{Name: "api next", Path: "/api/v1/records?limit=10", Contains: []string{`"next": "`}},
 	})
+}
+
+// TestUploadLimits checks that an upload route takes bodies up to its own
+// limit, and every other route up to web.MaxBodySize.
+func TestUploadLimits(t *testing.T) {
+	e := nodetest.New(t)
+	read := func(w http.ResponseWriter, r *http.Request) error {
+		n, err := io.Copy(io.Discard, r.Body)
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return problem.TooLarge("body", "size", "at most %d bytes", mbe.Limit)
+		}
+		if err != nil {
+			return err
+		}
+		return web.WriteJSON(w, http.StatusOK, map[string]int64{"read": n})
+	}
+	e.Site.APIUpload("POST /api/v1/test-upload", 3<<20, read)
+	for _, tc := range []struct {
+		path   string
+		size   int
+		status int
+	}{
+		{"/api/v1/test-upload", 2 << 20, 200},
+		{"/api/v1/test-upload", 4 << 20, 413},
+		{"/api/v1/records", web.MaxBodySize + 10, 413},
+	} {
+		status, _, body := e.Do(http.MethodPost, tc.path, strings.Repeat("x", tc.size))
+		if status != tc.status {
+			t.Errorf("POST %s with %d bytes: status %d, want %d: %s", tc.path, tc.size, status, tc.status, body)
+		}
+	}
 }
