@@ -110,6 +110,13 @@ func (c *comtradeReader) Next(r *Row) error {
 		if err := c.periodOf(r); err != nil {
 			return err
 		}
+		pc := c.refMonth
+		if pc < 0 || c.refYear < 0 {
+			pc = c.period
+		}
+		if err := c.frequency(pc, r); err != nil {
+			return err
+		}
 		if c.class >= 0 {
 			cl := trimSpace(c.field(c.class))
 			if len(cl) > 0 {

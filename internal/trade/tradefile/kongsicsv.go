@@ -65,6 +65,9 @@ func (c *csvReader) Next(r *Row) error {
 			}
 			r.Month = uint8(m)
 		}
+		if err := c.frequency(c.month, r); err != nil {
+			return err
+		}
 	}
 	switch f := trimSpace(c.field(c.flow)); string(f) {
 	case "X":

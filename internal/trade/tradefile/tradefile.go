@@ -166,6 +166,7 @@ type base struct {
 	header []string
 	cols   map[string]int
 	level  int // -1 until the first row
+	freq   int // -1 until the first row; 0 for whole years, 1 for months
 	skips  []Skip
 	class  string
 	done   bool
@@ -179,7 +180,7 @@ type column struct {
 }
 
 func newBase(r io.Reader, columns []column) (*base, error) {
-	b := &base{sc: newScanner(r), cols: map[string]int{}, level: -1, names: map[string]country.Code{}}
+	b := &base{sc: newScanner(r), cols: map[string]int{}, level: -1, freq: -1, names: map[string]country.Code{}}
 	if err := b.sc.Scan(); err != nil {
 		if err == io.EOF {
 			return nil, &Error{Line: 1, Rule: "file.empty", Msg: "the file is empty: it has no header"}
@@ -338,6 +339,21 @@ func (b *base) product(col int, r *Row, totals ...string) error {
 		b.level = int(r.Level)
 	} else if int(r.Level) != b.level {
 		return b.errf(col, "hs.mixed-levels", "this row is at the level %s but the rows before it are at the level %s; a release holds rows at one level only (split the file by level)", hs.LevelName(int(r.Level)), hs.LevelName(b.level))
+	}
+	return nil
+}
+
+// frequency checks that the file stays with whole years or with months: a
+// file holding both would count the same trade twice in a year's total.
+func (b *base) frequency(col int, r *Row) error {
+	f := 0
+	if r.Month != 0 {
+		f = 1
+	}
+	if b.freq < 0 {
+		b.freq = f
+	} else if b.freq != f {
+		return b.errf(col, "period.mixed-frequency", "this row is for a %s but the rows before it are for %ss; a release holds either yearly or monthly figures (split the file)", [2]string{"whole year", "month"}[f], [2]string{"whole year", "month"}[b.freq])
 	}
 	return nil
 }

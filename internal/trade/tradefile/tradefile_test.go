@@ -39,7 +39,7 @@ func TestFormats(t *testing.T) {
 			2, "CHN VNM 2020 0 X 0 0 1.145e+08 NaN", 1},
 		{"comtrade", "comtrade", "refYear,refMonth,period,reporterCode,reporterISO,flowCode,partnerCode,partnerISO,partner2Code,classificationCode,cmdCode,customsCode,motCode,qtyUnitAbbr,qty,netWgt,cifvalue,fobvalue,primaryValue\n" +
 			"2023,52,2023,702,SGP,M,156,CHN,0,H6,85,C00,0,N/A,0,,1000,,1000\n" +
-			"2023,3,202303,702,SGP,X,156,CHN,0,H6,84,C00,0,kg,12.5,,,40,40\n" +
+			"2023,52,2023,702,SGP,X,156,CHN,0,H6,84,C00,0,kg,12.5,,,40,40\n" +
 			"2023,52,2023,702,SGP,M,0,W00,0,H6,85,C00,0,N/A,0,,9000,,9000\n" +
 			"2023,52,2023,702,SGP,RX,156,CHN,0,H6,85,C00,0,N/A,0,,5,,5\n" +
 			"2023,52,2023,702,SGP,M,156,CHN,344,H6,85,C00,0,N/A,0,,7,,7\n",
@@ -112,6 +112,7 @@ func TestRefusals(t *testing.T) {
 		{"hs chapter 77", "csv", csvHead + "VNM,CHN,2024,1,M,7701,10,\n", 2, 6, "hs.code"},
 		{"mixed levels", "csv", csvHead + good + good + "VNM,CHN,2024,1,M,8501,10,\n", 4, 6, "hs.mixed-levels"},
 		{"value", "csv", csvHead + "VNM,CHN,2024,1,M,85,ten,\n", 2, 7, "value.number"},
+		{"mixed frequency", "csv", csvHead + good + "VNM,CHN,2024,,M,85,10,\n", 3, 4, "period.mixed-frequency"},
 		{"negative value", "csv", csvHead + "VNM,CHN,2024,1,M,85,-5,\n", 2, 7, "value.negative"},
 		{"NaN value", "csv", csvHead + "VNM,CHN,2024,1,M,85,NaN,\n", 2, 7, "value.number"},
 		{"quantity", "csv", csvHead + "VNM,CHN,2024,1,M,85,5,lots\n", 2, 8, "quantity.number"},
