@@ -16,6 +16,7 @@ import (
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/tlog"
+	"github.com/kongsi/kongsi/internal/trade"
 	"github.com/kongsi/kongsi/internal/web"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -111,7 +112,7 @@ func TestSubmitWaitPublished(t *testing.T) {
 // TestOpenAPIDocumentsEveryRoute checks that the OpenAPI description has
 // every API route the site serves.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
-	e := nodetest.New(t, declaration.New())
+	e := nodetest.New(t, declaration.New(), trade.New())
 	_, _, body := e.Do(http.MethodGet, "/api/v1/openapi.json", "")
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
@@ -138,7 +139,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			t.Errorf("%s: the %s operation is not documented", path, method)
 		}
 	}
-	for _, k := range []string{"body.declaration", "body.charter", "Error", "Record"} {
+	for _, k := range []string{"body.declaration", "body.trade.release", "body.charter", "Error", "Record"} {
 		if doc.Comps.Schemas[k] == nil {
 			t.Errorf("components.schemas lacks %s", k)
 		}

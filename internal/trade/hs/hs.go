@@ -99,6 +99,12 @@ var chaptersCSV string
 //go:embed sections.csv
 var sectionsCSV string
 
+// headingsCSV names, in Kongsi's own words, the few headings and
+// subheadings the demonstration data uses.
+//
+//go:embed headings.csv
+var headingsCSV string
+
 // Section is one of the HS's 21 sections.
 type Section struct {
 	Roman string
@@ -114,7 +120,8 @@ type Names struct {
 	Full bool
 }
 
-// Builtin returns Kongsi's own names: the sections and the chapters.
+// Builtin returns Kongsi's own names: the sections, the chapters, and a few
+// headings and subheadings.
 func Builtin() *Names {
 	n := &Names{sectionOf: map[string]string{}, names: map[string]string{}}
 	for i, rec := range readCSV(sectionsCSV) {
@@ -128,6 +135,11 @@ func Builtin() *Names {
 			if rec[1] != "" {
 				n.sectionOf[rec[0]] = rec[1]
 			}
+		}
+	}
+	for i, rec := range readCSV(headingsCSV) {
+		if i > 0 {
+			n.names[rec[0]] = rec[1]
 		}
 	}
 	return n
@@ -233,8 +245,8 @@ func (n *Names) Name(code string) string {
 // nomenclature every code of a valid chapter is taken as known.
 func (n *Names) Known(code string) bool {
 	if len(code) == 2 || !n.Full {
-		c, _, err := ParseCode([]byte(code))
-		return err == nil && c >= 0
+		_, _, err := ParseCode([]byte(code))
+		return err == nil
 	}
 	_, ok := n.names[code]
 	return ok

@@ -110,6 +110,12 @@ func TestNomenclature(t *testing.T) {
 	if checked != 96 {
 		t.Errorf("checked %d chapters", checked)
 	}
+	// The few headings Kongsi names itself exist.
+	for i, rec := range readCSV(headingsCSV) {
+		if i > 0 && !n.Known(rec[0]) {
+			t.Errorf("%s is not an HS 2022 code", rec[0])
+		}
+	}
 	if _, err := LoadNomenclature(strings.NewReader("a,b\n1,2\n")); err == nil {
 		t.Error("a file without the columns loaded")
 	}

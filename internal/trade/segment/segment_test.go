@@ -91,7 +91,7 @@ func TestTotals(t *testing.T) {
 	text := "t,i,j,k,v,q\n2022,156,704,850110,1,2\n2022,156,704,850120,2,NA\n2022,704,156,850110,4,1\n2023,156,704,850110,8,1\n"
 	path := filepath.Join(t.TempDir(), "s.seg")
 	f, _ := tradefile.FormatByName("baci")
-	c, err := Build(path, f, strings.NewReader(text))
+	c, err := Build(path, f, strings.NewReader(text), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestMonthlyTotals(t *testing.T) {
 	text := "reporter,partner,year,month,flow,hs,value_usd\nVNM,CHN,2024,1,M,85,1\nVNM,CHN,2024,3,M,84,2\nVNM,CHN,2024,3,M,85,4\n"
 	path := filepath.Join(t.TempDir(), "s.seg")
 	f, _ := tradefile.FormatByName("csv")
-	if _, err := Build(path, f, strings.NewReader(text)); err != nil {
+	if _, err := Build(path, f, strings.NewReader(text), ""); err != nil {
 		t.Fatal(err)
 	}
 	s, err := Open(path)
@@ -154,7 +154,7 @@ func TestRefusedFileLeavesNothing(t *testing.T) {
 	path := filepath.Join(dir, "s.seg")
 	f, _ := tradefile.FormatByName("csv")
 	text := "reporter,partner,year,flow,value_usd\nVNM,CHN,2024,M,1\nVNM,CHN,2024,M,x\n"
-	_, err := Build(path, f, strings.NewReader(text))
+	_, err := Build(path, f, strings.NewReader(text), "")
 	var fe *tradefile.Error
 	if !errors.As(err, &fe) || fe.Line != 3 {
 		t.Fatalf("error %v", err)
@@ -163,12 +163,20 @@ func TestRefusedFileLeavesNothing(t *testing.T) {
 	if len(entries) != 0 {
 		t.Errorf("left behind: %v", entries)
 	}
+	// A file other than the one expected.
+	_, err = Build(path, f, strings.NewReader("reporter,partner,year,flow,value_usd\nVNM,CHN,2024,M,1\n"), strings.Repeat("0", 64))
+	if !errors.Is(err, ErrChecksum) {
+		t.Errorf("Build of another file = %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left behind: %v", entries)
+	}
 }
 
 func TestCorruption(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.seg")
 	f, _ := tradefile.FormatByName("csv")
-	if _, err := Build(path, f, strings.NewReader("reporter,partner,year,flow,value_usd\nVNM,CHN,2024,M,1\n")); err != nil {
+	if _, err := Build(path, f, strings.NewReader("reporter,partner,year,flow,value_usd\nVNM,CHN,2024,M,1\n"), ""); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
@@ -194,7 +202,7 @@ func FuzzOpen(f *testing.F) {
 	dir := f.TempDir()
 	path := filepath.Join(dir, "seed.seg")
 	fm, _ := tradefile.FormatByName("csv")
-	if _, err := Build(path, fm, strings.NewReader("reporter,partner,year,flow,hs,value_usd\nVNM,CHN,2024,M,85,1\nCHN,VNM,2024,X,85,2\n")); err != nil {
+	if _, err := Build(path, fm, strings.NewReader("reporter,partner,year,flow,hs,value_usd\nVNM,CHN,2024,M,85,1\nCHN,VNM,2024,X,85,2\n"), ""); err != nil {
 		f.Fatal(err)
 	}
 	seed, _ := os.ReadFile(path)

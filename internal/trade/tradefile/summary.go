@@ -3,6 +3,7 @@ package tradefile
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"hash"
 	"io"
 	"slices"
@@ -120,6 +121,10 @@ func Check(f *Format, r io.Reader, fn func(*Row) error) (*Checked, error) {
 		c.Add(&row)
 		if fn != nil {
 			if err := fn(&row); err != nil {
+				var fe *Error
+				if errors.As(err, &fe) && fe.Line == 0 {
+					fe.Line = rd.Line()
+				}
 				return nil, err
 			}
 		}

@@ -85,7 +85,10 @@ type Error struct {
 	Name   string // the column's name in the header, if known
 	Rule   string // "csv.quote", "country.unknown", "hs.code"…
 	Msg    string
+	Err    error // the underlying failure to read, if that is what it is
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -231,7 +234,7 @@ func (b *base) scanErr(err error) error {
 		}
 		return e
 	}
-	return &Error{Line: b.sc.line, Rule: "file.read", Msg: fmt.Sprintf("couldn't read the file: %v", err)}
+	return &Error{Line: b.sc.line, Rule: "file.read", Msg: fmt.Sprintf("couldn't read the file: %v", err), Err: err}
 }
 
 // next reads the next record and checks its width.
