@@ -24,7 +24,7 @@ type AlertSettings struct {
 	// A mirror-gap alert fires when the unexplained gap between the two
 	// sides' statements of a flow, as a share of the exporter's figure, is
 	// at least GapMin in absolute value and has grown by at least
-	// GapWidening (in points: 0.05 for five) since the year before.
+	// GapWidening (in points: 0.10 for ten) since the year before.
 	GapMin      float64 `json:"gap_min"`
 	GapWidening float64 `json:"gap_widening"`
 	CIFFOB      float64 `json:"cif_fob_allowance"`
@@ -34,7 +34,7 @@ type AlertSettings struct {
 }
 
 // DefaultAlertSettings are the thresholds the dashboard and the feed use.
-var DefaultAlertSettings = AlertSettings{DeficitGrowth: 0.20, DeficitMinIncrease: 100e6, GapMin: 0.10, GapWidening: 0.05, CIFFOB: DefaultCIFFOB, Surge: DefaultSurgeSettings}
+var DefaultAlertSettings = AlertSettings{DeficitGrowth: 0.20, DeficitMinIncrease: 100e6, GapMin: 0.10, GapWidening: 0.10, CIFFOB: DefaultCIFFOB, Surge: DefaultSurgeSettings}
 
 // Alert kinds.
 const (
@@ -165,7 +165,7 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 				}
 				out = append(out, Alert{
 					ID: fmt.Sprintf("deficit/%s/%d", lower(member), y), Kind: AlertDeficit, Member: member, MemberName: name, Year: y,
-					Title: fmt.Sprintf("%s's deficit with China grew %.0f%% in %d", name, (d1/d0-1)*100, y),
+					Title: fmt.Sprintf("%s deficit with China grew %.0f%% in %d", possessive(name), (d1/d0-1)*100, y),
 					Detail: fmt.Sprintf("The deficit, %s, went from %s in %d to %s in %d (+%s). The alert fires at +%.0f%% and at least +%s.",
 						who, formatUSD(d0), y-1, formatUSD(d1), y, formatUSD(d1-d0), set.DeficitGrowth*100, formatUSD(set.DeficitMinIncrease)),
 					URL: page + "?year=" + strconv.Itoa(y), Releases: union(r0, r1),
@@ -198,7 +198,7 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 		if s1 >= set.GapMin && s1-s0 >= set.GapWidening {
 			out = append(out, Alert{
 				ID: fmt.Sprintf("mirror-gap/%s/%s/%d", lower(f.Exporter), lower(f.Importer), f.Year), Kind: AlertMirrorGap, Member: member, MemberName: name, Year: f.Year,
-				Title: fmt.Sprintf("The gap between %s's and %s's figures for %s's exports to %s widened in %d", f.ExporterName, f.ImporterName, f.ExporterName, f.ImporterName, f.Year),
+				Title: fmt.Sprintf("The gap between %s and %s figures for %s exports to %s widened in %d", possessive(f.ExporterName), possessive(f.ImporterName), possessive(f.ExporterName), f.ImporterName, f.Year),
 				Detail: fmt.Sprintf("%s reports exports of %s (f.o.b.); %s reports imports of %s (c.i.f.). Less a %.0f%% allowance for freight and insurance, the importer's figure differs from the exporter's by %s: %s of the exporter's figure, against %s in %d.",
 					f.ExporterName, formatUSD(*f.ExportsFOB), f.ImporterName, formatUSD(*f.ImportsCIF), set.CIFFOB*100, formatUSD(*f.Unexplained),
 					pct(f.UnexplainedShare).Signed(), pct(prev.UnexplainedShare).Signed(), f.Year-1),

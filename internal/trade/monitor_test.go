@@ -325,7 +325,7 @@ func TestPagesAndAPI(t *testing.T) {
 		{Name: "dashboard of a year", Path: "/trade?year=2019", Contains: []string{"By member, 2019"}},
 		{Name: "member", Path: "/trade/vnm", Contains: []string{"Viet Nam&#39;s trade with China", "−US$ 55.0 bn", "Artificial graphite",
 			"volume up, unit value down", "Mirror statistics", "/api/v1/trade/products.csv?reporter=VNM&amp;partner=CHN&amp;year=2020&amp;level=2"}},
-		{Name: "member from China's figures only", Path: "/trade/phl", Contains: []string{"Philippines&#39;s trade with China", "US$ 50.0 bn"}, NotContains: []string{"Not loaded"}},
+		{Name: "member from China's figures only", Path: "/trade/phl", Contains: []string{"Philippines&#39; trade with China", "US$ 50.0 bn"}, NotContains: []string{"Not loaded"}},
 		{Name: "member by section", Path: "/trade/vnm?level=section", Contains: []string{"Chemical products"}},
 		{Name: "not a member page", Path: "/trade/chn", Status: 404},
 		{Name: "no such member", Path: "/trade/xyz", Status: 404},

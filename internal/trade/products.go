@@ -65,16 +65,19 @@ type ProductFigure struct {
 
 // Products is what drives a reporter's balance with a partner in a year.
 type Products struct {
-	Reporter     string          `json:"reporter"`
-	Partner      string          `json:"partner"`
-	Year         int             `json:"year"`
-	Level        string          `json:"level"`
-	Basis        string          `json:"basis"`
-	TotalExports *float64        `json:"total_exports"`
-	TotalImports *float64        `json:"total_imports"`
-	Complete     bool            `json:"complete"` // the product figures cover all products
-	Products     []ProductFigure `json:"products"`
-	Releases     []string        `json:"releases"`
+	Reporter     string   `json:"reporter"`
+	Partner      string   `json:"partner"`
+	Year         int      `json:"year"`
+	Level        string   `json:"level"`
+	Basis        string   `json:"basis"`
+	TotalExports *float64 `json:"total_exports"`
+	TotalImports *float64 `json:"total_imports"`
+	Complete     bool     `json:"complete"` // the product figures cover all products
+	// Reporters lists the countries whose figures are summed: for ASEAN,
+	// the members with product figures for the year.
+	Reporters []string        `json:"reporters"`
+	Products  []ProductFigure `json:"products"`
+	Releases  []string        `json:"releases"`
 }
 
 // productKey is a product at a level, with the flow.
@@ -94,12 +97,12 @@ func (m *Monitor) ProductDrivers(ctx context.Context, reporter, partner string, 
 		return nil, err
 	}
 	out := &Products{Reporter: reporter, Partner: partner, Year: year, Level: level, Basis: basis, Products: []ProductFigure{}, Releases: []string{}, Complete: true}
-	sums, rels, complete, err := m.productSums(ctx, reporter, partner, year, hsLevel, basis)
+	sums, rels, complete, reps, err := m.productSums(ctx, reporter, partner, year, hsLevel, basis)
 	if err != nil {
 		return nil, err
 	}
 	out.Complete = complete && len(sums) > 0
-	out.Releases = rels
+	out.Releases, out.Reporters = rels, reps
 	byCode := map[string]*ProductFigure{}
 	for k, v := range sums {
 		code := hs.Format(k.code, hsLevel)
@@ -169,13 +172,14 @@ func cmpStr(a, b string) int {
 // productSums sums, over the pairs of countries of reporter and partner,
 // each flow's value per product at an HS level in a year. complete is false
 // when a release used covers listed products only.
-func (m *Monitor) productSums(ctx context.Context, reporter, partner string, year, level int, basis string) (map[productKey]float64, []string, bool, error) {
+func (m *Monitor) productSums(ctx context.Context, reporter, partner string, year, level int, basis string) (map[productKey]float64, []string, bool, []string, error) {
 	rels, err := m.productReleases(ctx, basis, level)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, nil, err
 	}
 	sums := map[productKey]float64{}
 	var used []string
+	reps := []string{}
 	complete := true
 	rs, ps := sideOf(reporter), sideOf(partner)
 	for _, r := range rs.codes {
@@ -185,7 +189,16 @@ func (m *Monitor) productSums(ctx context.Context, reporter, partner string, yea
 			}
 			figs, relsUsed, err := m.pairProducts(rels, r, p, level, basis, func(y int) bool { return y == year }, false)
 			if err != nil {
-				return nil, nil, false, err
+				return nil, nil, false, nil, err
+			}
+			if len(figs) > 0 {
+				who := r
+				if ps.group {
+					who = p
+				}
+				if !slices.Contains(reps, who) {
+					reps = append(reps, who)
+				}
 			}
 			for k, v := range figs {
 				sums[productKey{k.flow, k.code}] += v.sum
@@ -201,7 +214,8 @@ func (m *Monitor) productSums(ctx context.Context, reporter, partner string, yea
 		}
 	}
 	slices.Sort(used)
-	return sums, used, complete, nil
+	slices.Sort(reps)
+	return sums, used, complete, reps, nil
 }
 
 // productReleases lists the loaded releases of a basis with products at

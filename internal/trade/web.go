@@ -190,6 +190,14 @@ func trimZeros(s string) string {
 	return strings.Replace(s, "-", "−", 1)
 }
 
+// possessive writes a name's possessive: "Viet Nam's", "Philippines'".
+func possessive(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "'"
+	}
+	return name + "'s"
+}
+
 // memberOption is a member in a form.
 type memberOption struct{ Code, Name string }
 

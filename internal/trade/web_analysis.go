@@ -40,7 +40,7 @@ func mirrorRows(fs []MirrorFlow) []mirrorRow {
 // against the member's reported imports from China.
 func mirrorChart(code, name string, fs []MirrorFlow) template.HTML {
 	exp := chart.Series{Name: "China's exports to " + name + ", as China reports them (f.o.b.)", Class: "s1"}
-	imp := chart.Series{Name: name + "'s imports from China, as " + name + " reports them (c.i.f.)", Class: "s2"}
+	imp := chart.Series{Name: possessive(name) + " imports from China, as " + name + " reports them (c.i.f.)", Class: "s2"}
 	for _, f := range fs {
 		if f.Exporter != China || f.Importer != code {
 			continue
@@ -104,7 +104,13 @@ func (h *handlers) mirrorPage(w http.ResponseWriter, r *http.Request) error {
 	d := mirrorPageData{Partner: partner, Year: year, CIFFOB: cifFob, Percent: strconv.FormatFloat(cifFob*100, 'f', -1, 64), Members: memberOptions(),
 		Rows: mirrorRows(mir.Flows), Query: r.URL.RawQuery, Exporter: exporter, PartnerName: country.NameOf(partner)}
 	if partner != country.ASEAN {
-		d.Chart = mirrorChart(partner, country.NameOf(partner), mir.Flows)
+		all := mir
+		if year != 0 {
+			if all, err = h.mon.Mirror(ctx, partner, 0, cifFob); err != nil {
+				return err
+			}
+		}
+		d.Chart = mirrorChart(partner, country.NameOf(partner), all.Flows)
 		if year != 0 {
 			importer := partner
 			if exporter != China {
@@ -124,6 +130,7 @@ func (h *handlers) mirrorPage(w http.ResponseWriter, r *http.Request) error {
 // surgeRow is a surge on a page.
 type surgeRow struct {
 	Surge
+	ImporterOf           string
 	ValueA, AvgA         Amount
 	ValueX, QtyX         string
 	Qty, AvgQty          string
@@ -159,7 +166,7 @@ func perKg(p *float64) string {
 func surgeRows(ss []Surge) []surgeRow {
 	var out []surgeRow
 	for _, s := range ss {
-		r := surgeRow{Surge: s, ValueA: Amount{s.Value, true}, AvgA: Amount{s.AvgValue, true}, ValueX: ratio(s.ValueRatio), QtyX: "—",
+		r := surgeRow{Surge: s, ImporterOf: possessive(s.ImporterName), ValueA: Amount{s.Value, true}, AvgA: Amount{s.AvgValue, true}, ValueX: ratio(s.ValueRatio), QtyX: "—",
 			Qty: kg(s.Qty), AvgQty: kg(s.AvgQty), UV: perKg(s.UnitValue), AvgUV: perKg(s.AvgUnitValue), UVChange: pct(s.UnitValueDiff)}
 		if s.QtyRatio != nil {
 			r.QtyX = ratio(s.QtyRatio)

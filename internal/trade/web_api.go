@@ -95,7 +95,7 @@ func (h *handlers) apiBalance(w http.ResponseWriter, r *http.Request) error {
 				what = fmt.Sprintf("%d-%02d", year, month)
 			}
 		}
-		return problem.NotFound("year", "trade.no-figures", "there are no %s figures for %s's trade with %s in %s, as %s reports it", b.Basis, b.ReporterName, b.PartnerName, what, who)
+		return problem.NotFound("year", "trade.no-figures", "there are no %s figures for %s trade with %s in %s, as %s reports it", b.Basis, possessive(b.ReporterName), b.PartnerName, what, who)
 	}
 	a := BalanceAnswer{Reporter: b.Reporter, ReporterName: b.ReporterName, Partner: b.Partner, PartnerName: b.PartnerName, Basis: b.Basis,
 		Currency: b.Currency, Valuation: b.Valuation, Series: b.Series,

@@ -83,8 +83,8 @@ func balanceCharts(name string, own, china *Balance) (bal, flows template.HTML) 
 	var ownBal, chinaBal, exp, imp, cexp, cimp chart.Series
 	ownBal = chart.Series{Name: "As " + name + " reports it", Class: "s1"}
 	chinaBal = chart.Series{Name: "As China reports it", Class: "s2"}
-	exp = chart.Series{Name: "Exports to China (" + name + "'s figures)", Class: "s1"}
-	imp = chart.Series{Name: "Imports from China (" + name + "'s figures)", Class: "s2"}
+	exp = chart.Series{Name: "Exports to China (" + possessive(name) + " figures)", Class: "s1"}
+	imp = chart.Series{Name: "Imports from China (" + possessive(name) + " figures)", Class: "s2"}
 	cexp = chart.Series{Name: "China's imports from " + name + " (China's figures)", Class: "s3"}
 	cimp = chart.Series{Name: "China's exports to " + name + " (China's figures)", Class: "s4"}
 	for _, p := range own.Series {
@@ -122,9 +122,9 @@ func balanceCharts(name string, own, china *Balance) (bal, flows template.HTML) 
 			fs = append(fs, s)
 		}
 	}
-	bal = chart.Lines(name+"'s balance of trade with China, by year",
-		"The balance (exports minus imports, US$) as "+name+"'s own statistics give it and as China's statistics give it (China's imports from "+name+" minus its exports to it). Below zero is a deficit.", bs, billions)
-	flows = chart.Lines(name+"'s trade with China, by year",
+	bal = chart.Lines(possessive(name)+" balance of trade with China, by year",
+		"The balance (exports minus imports, US$) as "+possessive(name)+" own statistics give it and as China's statistics give it (China's imports from "+name+" minus its exports to it). Below zero is a deficit.", bs, billions)
+	flows = chart.Lines(possessive(name)+" trade with China, by year",
 		"Exports and imports in US$ as each side reports them. Exports are valued f.o.b., imports c.i.f.", fs, billions)
 	return bal, flows
 }
@@ -207,7 +207,9 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		"The balance of each ASEAN member's trade with China in US$, as the member reports it (or, marked †, as China reports it, where the member gives no figures). Below zero is a deficit.", bars, billions)
 	d.Charts.Gap = chart.Bars(fmt.Sprintf("Unexplained gap in China's exports to each member, %d", year),
 		"For each member: the member's reported imports from China (c.i.f.) minus China's reported exports to it (f.o.b.), less a 10% allowance for freight and insurance, as a share of China's figure.", gapBars,
-		func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "%" })
+		func(v float64) string {
+			return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), "-", "−", 1) + "%"
+		})
 	// Products: the members' own figures, or China's.
 	d.Products, d.ProdFrom, d.Charts.Products, err = h.productView(ctx, country.ASEAN, "ASEAN", year, LevelSection)
 	if err != nil {
@@ -248,7 +250,7 @@ func (h *handlers) productView(ctx context.Context, member, name string, year in
 // productViewOwn is productView, also saying whether the figures are the
 // member's own.
 func (h *handlers) productViewOwn(ctx context.Context, member, name string, year int, level string) ([]productRow, string, template.HTML, bool, error) {
-	from := name + "'s own figures"
+	from := possessive(name) + " own figures"
 	ps, err := h.mon.ProductDrivers(ctx, member, China, year, level, tradefile.BasisReported)
 	if err != nil {
 		return nil, "", "", false, err
@@ -262,6 +264,17 @@ func (h *handlers) productViewOwn(ctx context.Context, member, name string, year
 	}
 	if len(ps.Products) == 0 {
 		return nil, "", "", false, nil
+	}
+	if member == country.ASEAN {
+		var names []string
+		for _, c := range ps.Reporters {
+			names = append(names, country.NameOf(c))
+		}
+		if flip {
+			from = "China's figures for its trade with " + strings.Join(names, ", ")
+		} else {
+			from = "the figures of " + strings.Join(names, ", ") + ", the members that give product detail"
+		}
 	}
 	if !ps.Complete {
 		from += "; they itemise some products only"
@@ -284,13 +297,14 @@ func (h *handlers) productViewOwn(ctx context.Context, member, name string, year
 			bars = append(bars, chart.Bar{Label: label, Value: row.Net.V})
 		}
 	}
-	c := chart.Bars(fmt.Sprintf("Products driving %s's balance with China, %d", name, year),
+	c := chart.Bars(fmt.Sprintf("Products driving %s balance with China, %d", possessive(name), year),
 		"For the products that weigh most on the balance: exports to China minus imports from China, in US$, from "+from+". Below zero, the product adds to the deficit.", bars, billions)
 	return rows, from, c, !flip, nil
 }
 
 type memberData struct {
 	Code, Name  string
+	Of          string // the name's possessive
 	Year        int
 	Years       []int
 	Level       string
@@ -333,7 +347,7 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := memberData{Code: code, Name: c.Name(), Years: years(own, china), Level: level, IsMember: country.IsASEANMember(code)}
+	d := memberData{Code: code, Name: c.Name(), Of: possessive(c.Name()), Years: years(own, china), Level: level, IsMember: country.IsASEANMember(code)}
 	if year == 0 {
 		year = latestYear(own, china)
 	}
@@ -395,7 +409,7 @@ func (h *handlers) monthlyChart(ctx context.Context, code, name string) (templat
 	for _, view := range []struct {
 		rep, par, from string
 		flip           bool
-	}{{code, China, name + "'s figures", false}, {China, code, "China's figures", true}} {
+	}{{code, China, possessive(name) + " figures", false}, {China, code, "China's figures", true}} {
 		b, err := BalanceSeries(ctx, h.mon.Store, view.rep, view.par, tradefile.BasisReported, true)
 		if err != nil {
 			return "", "", err
@@ -426,7 +440,7 @@ func (h *handlers) monthlyChart(ctx context.Context, code, name string) (templat
 				ss = append(ss, s)
 			}
 		}
-		return chart.Lines(name+"'s trade with China, by month", "Monthly exports to and imports from China in US$, from "+view.from+".", ss, billions), view.from, nil
+		return chart.Lines(possessive(name)+" trade with China, by month", "Monthly exports to and imports from China in US$, from "+view.from+".", ss, billions), view.from, nil
 	}
 	return "", "", nil
 }
@@ -490,12 +504,12 @@ func (h *handlers) partySection(r *http.Request, party *browse.Party) (template.
 		return "", nil
 	}
 	d := struct {
-		Name, URL        string
+		Name, Of, URL    string
 		IsChina          bool
 		Year             int
 		Own, China       *BalancePoint
 		OwnBal, ChinaBal Amount
-	}{Name: name, URL: url, IsChina: code == China, Year: year, Own: own.Point(year, 0), China: china.Point(year, 0)}
+	}{Name: name, Of: possessive(name), URL: url, IsChina: code == China, Year: year, Own: own.Point(year, 0), China: china.Point(year, 0)}
 	if d.Own != nil {
 		d.OwnBal = amt(d.Own.Balance)
 	}
