@@ -3,7 +3,6 @@ package trade_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,5 +109,3 @@ func years(from, to int, f func(y int) string) []string {
 	}
 	return out
 }
-
-var _ = fmt.Sprint

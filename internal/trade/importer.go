@@ -110,8 +110,8 @@ func runImport(ctx context.Context, pub publish.Publisher, f *tradefile.Format, 
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	fmt.Fprintf(out, "Read %s: %d rows (%d left out), %d reporters, %d partners, %d–%d, SHA-256 %s.\n", filepath.Base(path), check.Rows,
-		SkippedRows(&check.Summary), len(check.Reporters), len(check.Partners), check.YearFrom, check.YearTo, check.SHA256)
+	fmt.Fprintf(out, "Read %s: %s (%d left out), %s, %s, %d–%d, SHA-256 %s.\n", filepath.Base(path), plural(int(check.Rows), "row"),
+		SkippedRows(&check.Summary), plural(len(check.Reporters), "reporter"), plural(len(check.Partners), "partner"), check.YearFrom, check.YearTo, check.SHA256)
 	body := releaseBody(f, check, filepath.Base(path), &o)
 	name := o.name
 	if name == "" {
@@ -143,6 +143,13 @@ func runImport(ctx context.Context, pub publish.Publisher, f *tradefile.Format, 
 	}
 	fmt.Fprintf(out, "The register loaded %d rows.\n", rel.LoadedRows)
 	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // checkFile reads a whole file, and checks its product codes against the

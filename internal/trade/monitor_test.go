@@ -44,6 +44,15 @@ var (
 			"VNM,CHN,2020,M,380110,15000000,30000000", "VNM,CHN,2020,M,850110,5500000,",
 			"VNM,CHN,2020,M,870321,3000000,1000000", "VNM,CHN,2020,M,010121,500000,100")...)
 	chinaProducts = csvFile("reporter,partner,year,flow,hs,value_usd,quantity_kg", "CHN,VNM,2020,X,380110,12000000,25000000")
+	// The Philippines reports by month; 2021 has its first quarter only.
+	philippinesMonths = csvFile("reporter,partner,year,month,flow,value_usd",
+		"PHL,CHN,2021,1,X,1000000000", "PHL,CHN,2021,1,M,2000000000", "PHL,CHN,2021,2,X,1500000000", "PHL,CHN,2021,2,M,2500000000",
+		"PHL,CHN,2021,3,X,1000000000", "PHL,CHN,2021,3,M,3000000000")
+	philippinesProducts = csvFile("reporter,partner,year,month,flow,hs,value_usd", append(
+		years(2018*12, 2020*12+11, func(ym int) string {
+			return "PHL,CHN," + itoa(ym/12) + "," + itoa(ym%12+1) + ",M,850110,1000000"
+		}),
+		"PHL,CHN,2021,1,M,850110,2000000", "PHL,CHN,2021,2,M,850110,2000000", "PHL,CHN,2021,3,M,850110,2000000")...)
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }
@@ -84,6 +93,8 @@ func setup(t *testing.T) (*nodetest.Env, map[string][]byte) {
 	publish("vietnam", "vnm.stats", vietNamFigures, "all")
 	publish("products", "vnm.stats", vietNamProducts, "listed")
 	publish("graphite", "chn.stats", chinaProducts, "listed")
+	publish("months", "phl.stats", philippinesMonths, "all")
+	publish("month-products", "phl.stats", philippinesProducts, "listed")
 	return e, recs
 }
 
@@ -110,6 +121,29 @@ func TestMonitor(t *testing.T) {
 		getJSON(t, e, "/api/v1/trade/balance?reporter=CHN&partner=PHL", &b)
 		if b.Year != 2020 || !near(val(b.Exports), 50*bn) {
 			t.Errorf("latest year: %+v", b)
+		}
+	})
+
+	t.Run("months", func(t *testing.T) {
+		var b trade.BalanceAnswer
+		getJSON(t, e, "/api/v1/trade/balance?reporter=PHL&partner=CHN&year=2021&month=2", &b)
+		if b.Month != 2 || !near(val(b.Exports), 1.5*bn) || !near(val(b.Balance), -1*bn) || len(b.Series) != 3 {
+			t.Errorf("February: %+v", b)
+		}
+		var y trade.BalanceAnswer
+		getJSON(t, e, "/api/v1/trade/balance?reporter=PHL&partner=CHN&year=2021", &y)
+		if b := y; b.Month != 0 || !near(val(b.Imports), 7.5*bn) || b.PartialYear != "Jan–Mar" {
+			t.Errorf("the year so far: %+v", b)
+		}
+	})
+
+	t.Run("surges on the same months", func(t *testing.T) {
+		// The first quarter of 2021 against the first quarters of 2018–2020,
+		// not against whole years.
+		var s trade.Surges
+		getJSON(t, e, "/api/v1/trade/surges?partner=PHL&year=2021", &s)
+		if len(s.Surges) != 1 || s.Surges[0].Period != "Jan–Mar" || !near(val(s.Surges[0].ValueRatio), 2) || !near(s.Surges[0].AvgValue, 3e6) {
+			t.Errorf("surges: %+v", s)
 		}
 	})
 
@@ -153,7 +187,7 @@ func TestMonitor(t *testing.T) {
 		}
 		// Every member and year, the largest unexplained gap first within a year.
 		getJSON(t, e, "/api/v1/trade/mirror", &m)
-		if len(m.Flows) != 3*2+2*2 || m.Flows[0].Year != 2018 || m.Flows[len(m.Flows)-1].Year != 2020 {
+		if len(m.Flows) != 3*2+2*2+2 || m.Flows[0].Year != 2018 || m.Flows[len(m.Flows)-1].Year != 2021 {
 			t.Errorf("all flows: %d", len(m.Flows))
 		}
 	})
@@ -325,7 +359,7 @@ func TestPagesAndAPI(t *testing.T) {
 		{Name: "dashboard of a year", Path: "/trade?year=2019", Contains: []string{"By member, 2019"}},
 		{Name: "member", Path: "/trade/vnm", Contains: []string{"Viet Nam&#39;s trade with China", "−US$ 55.0 bn", "Artificial graphite",
 			"volume up, unit value down", "Mirror statistics", "/api/v1/trade/products.csv?reporter=VNM&amp;partner=CHN&amp;year=2020&amp;level=2"}},
-		{Name: "member from China's figures only", Path: "/trade/phl", Contains: []string{"Philippines&#39; trade with China", "US$ 50.0 bn"}, NotContains: []string{"Not loaded"}},
+		{Name: "member from China's figures only", Path: "/trade/phl?year=2020", Contains: []string{"Philippines&#39; trade with China", "US$ 50.0 bn", "trade with China, by month"}, NotContains: []string{"Not loaded"}},
 		{Name: "member by section", Path: "/trade/vnm?level=section", Contains: []string{"Chemical products"}},
 		{Name: "not a member page", Path: "/trade/chn", Status: 404},
 		{Name: "no such member", Path: "/trade/xyz", Status: 404},
@@ -336,8 +370,8 @@ func TestPagesAndAPI(t *testing.T) {
 		{Name: "mirror bad allowance", Path: "/trade/mirror?cif_fob=2", Status: 422},
 		{Name: "surges", Path: "/trade/surges?partner=VNM&year=2020", Contains: []string{"380110", "×1.50", "×3.00", "−50.0%", "870321", "new", `<label for="s-vt">`}},
 		{Name: "surges with all products", Path: "/trade/surges?partner=VNM&year=2020&all=1", Contains: []string{"850110"}},
-		{Name: "surges default year", Path: "/trade/surges", Contains: []string{"compared for 2020"}},
-		{Name: "releases", Path: "/trade/releases", Contains: []string{"4 releases", "loaded", "Kongsi trade CSV"}},
+		{Name: "surges default year", Path: "/trade/surges", Contains: []string{"compared for 2021"}},
+		{Name: "releases", Path: "/trade/releases", Contains: []string{"6 releases", "loaded", "Kongsi trade CSV"}},
 		{Name: "release", Path: "/trade/releases/vnm.stats/products", Contains: []string{"✓ Loaded:", "SHA-256 " + vietNamProducts.sha(), "listed only"}},
 		{Name: "release record", Path: "/records/5", Contains: []string{"Dataset", "download", "✓ Loaded"}},
 		{Name: "no such release", Path: "/trade/releases/vnm.stats/none", Status: 404},

@@ -1,7 +1,6 @@
 package trade
 
 import (
-	"context"
 	"embed"
 	"errors"
 	"io/fs"
@@ -303,16 +302,22 @@ func (p *params) surgeSettings() SurgeSettings {
 	return s
 }
 
-// latestYear is the last year with a balance in any of the series.
+// latestYear is the last year with a balance in any of the series. For
+// ASEAN sums, it is the last year in which as many members give figures as
+// in any year, so that a year only some members have reported yet is not
+// taken for the region's.
 func latestYear(bs ...*Balance) int {
-	y := 0
+	best, y := len(country.Members)+1, 0
 	for _, b := range bs {
 		if b == nil {
 			continue
 		}
 		for _, p := range b.Series {
-			if p.Balance != nil && p.Year > y {
-				y = p.Year
+			if p.Balance == nil {
+				continue
+			}
+			if m := len(p.Missing); m < best || m == best && p.Year > y {
+				best, y = m, p.Year
 			}
 		}
 	}
@@ -363,5 +368,3 @@ func (h *handlers) dataset(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", st.ModTime(), f)
 }
-
-var _ = context.Background

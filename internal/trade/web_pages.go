@@ -465,11 +465,17 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 		Year             int
 		Own, China       *BalancePoint
 		OwnBal, ChinaBal Amount
+		OwnMissing       string
 		Total            Amount
 		Alerts           []Alert
 	}{Year: year, Own: own.Point(year, 0), China: china.Point(year, 0)}
 	if d.Own != nil {
 		d.OwnBal = amt(d.Own.Balance)
+		var names []string
+		for _, m := range d.Own.Missing {
+			names = append(names, country.NameOf(m))
+		}
+		d.OwnMissing = strings.Join(names, ", ")
 	}
 	if d.China != nil {
 		d.Total = Amount{d.China.Total(), true}

@@ -48,6 +48,25 @@ func TestParseCode(t *testing.T) {
 	}
 }
 
+// FuzzLoadNomenclature reads arbitrary text as a nomenclature file: it must
+// load it or refuse it, never panic, and what it loads names only codes.
+func FuzzLoadNomenclature(f *testing.F) {
+	f.Add("section,hscode,description,parent,level\nXVI,8501,\"Motors, generators\",85,4\n")
+	f.Add("\ufeffhscode,description\n850110,Motors\nTOTAL,All\n")
+	f.Add("a,b\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		n, err := LoadNomenclature(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		for code := range n.names {
+			if _, _, err := ParseCode([]byte(code)); err != nil {
+				t.Fatalf("loaded a name for %q, which is not a code", code)
+			}
+		}
+	})
+}
+
 func TestBuiltin(t *testing.T) {
 	n := Builtin()
 	if len(n.Sections()) != 21 {
