@@ -79,7 +79,7 @@ func (m *Monitor) Mirror(ctx context.Context, partner string, year int, cifFob f
 	}
 	ps := sideOf(partner)
 	all := append([]string{China}, ps.codes...)
-	rows, err := effectiveTotals(ctx, m.Store, all, all, tradefile.BasisReported, false)
+	rows, err := queryTotals(ctx, m.Store, totalsQuery{reporters: all, partners: all, basis: tradefile.BasisReported, with: China, year: year})
 	if err != nil {
 		return nil, err
 	}

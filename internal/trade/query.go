@@ -111,6 +111,22 @@ type totalRow struct {
 // total of the latest loaded release of a basis that covers all products.
 // monthly selects month totals; otherwise whole years.
 func effectiveTotals(ctx context.Context, st store.Store, reporters, partners []string, basis string, monthly bool) ([]totalRow, error) {
+	return queryTotals(ctx, st, totalsQuery{reporters: reporters, partners: partners, basis: basis, monthly: monthly})
+}
+
+// totalsQuery selects effective totals.
+type totalsQuery struct {
+	reporters, partners []string
+	basis               string
+	monthly             bool
+	// with, if set, keeps only the pairs of which it is one side.
+	with string
+	// year, if not 0, keeps only that year.
+	year int
+}
+
+func queryTotals(ctx context.Context, st store.Store, tq totalsQuery) ([]totalRow, error) {
+	reporters, partners, basis, monthly := tq.reporters, tq.partners, tq.basis, tq.monthly
 	args := []any{basis}
 	in := func(xs []string) string {
 		var ph []string
@@ -126,6 +142,14 @@ func effectiveTotals(ctx context.Context, st store.Store, reporters, partners []
 	month := "t.month = 0"
 	if monthly {
 		month = "t.month > 0"
+	}
+	if tq.with != "" {
+		args = append(args, tq.with)
+		month += fmt.Sprintf(" AND (t.reporter = $%d OR t.partner = $%d)", len(args), len(args))
+	}
+	if tq.year != 0 {
+		args = append(args, tq.year)
+		month += fmt.Sprintf(" AND t.year = $%d", len(args))
 	}
 	q := `SELECT t.reporter, t.partner, t.year, t.month, t.flow, t.value, t.release, t.mirrored, t.months FROM trade_totals t
 		WHERE t.reporter IN (` + in(reporters) + `) AND t.partner IN (` + in(partners) + `) AND t.basis = $1 AND t.complete = 1 AND ` + month + `

@@ -73,6 +73,7 @@ func sortPoints(ps []chart.Point) []chart.Point {
 }
 
 type mirrorPageData struct {
+	Years       []int
 	Partner     string
 	PartnerName string
 	ProductsCSV string
@@ -91,17 +92,30 @@ func (h *handlers) mirrorPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := &params{r: r}
 	partner := p.code("partner", country.ASEAN, true)
-	year := p.year("year")
+	every := p.str("year") == "all"
+	year := 0
+	if !every {
+		year = p.year("year")
+	}
 	cifFob := p.float("cif_fob", DefaultCIFFOB, 0, 1)
 	exporter := p.code("exporter", China, false)
 	if p.err != nil {
 		return p.err
 	}
+	own, china, err := h.balances(ctx, country.ASEAN)
+	if err != nil {
+		return err
+	}
+	ys := years(own, china)
+	// Every member's flows: the latest year unless asked for all.
+	if year == 0 && !every && partner == country.ASEAN {
+		year = latestYear(own, china)
+	}
 	mir, err := h.mon.Mirror(ctx, partner, year, cifFob)
 	if err != nil {
 		return err
 	}
-	d := mirrorPageData{Partner: partner, Year: year, CIFFOB: cifFob, Percent: strconv.FormatFloat(cifFob*100, 'f', -1, 64), Members: memberOptions(),
+	d := mirrorPageData{Partner: partner, Year: year, Years: ys, CIFFOB: cifFob, Percent: strconv.FormatFloat(cifFob*100, 'f', -1, 64), Members: memberOptions(),
 		Rows: mirrorRows(mir.Flows), Query: r.URL.RawQuery, Exporter: exporter, PartnerName: country.NameOf(partner)}
 	if partner != country.ASEAN {
 		all := mir

@@ -171,20 +171,37 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var bars, gapBars []chart.Bar
+	// Each member's figures and China's for the year, in two queries.
+	members := memberCodes()
+	ownRows, err := queryTotals(ctx, h.mon.Store, totalsQuery{reporters: members, partners: []string{China}, basis: tradefile.BasisReported, year: year})
+	if err != nil {
+		return err
+	}
+	chinaRows, err := queryTotals(ctx, h.mon.Store, totalsQuery{reporters: []string{China}, partners: members, basis: tradefile.BasisReported, year: year})
+	if err != nil {
+		return err
+	}
+	figs := map[[2]string]float64{} // member, "X"/"M" (own) or "CX"/"CM" (China's) → value
+	for _, t := range ownRows {
+		figs[[2]string{t.Reporter, t.Flow}] += t.Value
+	}
+	for _, t := range chinaRows {
+		figs[[2]string{t.Partner, "C" + t.Flow}] += t.Value
+	}
+	fig := func(m, f string) Amount {
+		v, ok := figs[[2]string{m, f}]
+		return Amount{v, ok}
+	}
 	for _, m := range country.MemberCodes() {
-		mo, mc, err := h.balances(ctx, m)
-		if err != nil {
-			return err
-		}
 		row := memberRow{Code: m, Name: country.NameOf(m), URL: "/trade/" + lower(m) + "?year=" + strconv.Itoa(year), Gap: gaps[m]}
-		if pt := mo.Point(year, 0); pt != nil {
-			row.Exports, row.Imports, row.Balance = amt(pt.Exports), amt(pt.Imports), amt(pt.Balance)
+		row.Exports, row.Imports = fig(m, "X"), fig(m, "M")
+		if row.Exports.OK && row.Imports.OK {
+			row.Balance = Amount{row.Exports.V - row.Imports.V, true}
 		}
-		if pt := mc.Point(year, 0); pt != nil {
-			row.CExports, row.CImports = amt(pt.Imports), amt(pt.Exports)
-			if pt.Balance != nil {
-				row.CBalance = Amount{-*pt.Balance, true}
-			}
+		// China's imports from the member are the member's exports.
+		row.CExports, row.CImports = fig(m, "CM"), fig(m, "CX")
+		if row.CExports.OK && row.CImports.OK {
+			row.CBalance = Amount{row.CExports.V - row.CImports.V, true}
 		}
 		if !row.Balance.OK && !row.CBalance.OK && !row.Exports.OK && !row.CExports.OK {
 			continue
