@@ -95,6 +95,7 @@ func setup(t *testing.T) (*nodetest.Env, map[string][]byte) {
 	publish("graphite", "chn.stats", chinaProducts, "listed")
 	publish("months", "phl.stats", philippinesMonths, "all")
 	publish("month-products", "phl.stats", philippinesProducts, "listed")
+	publish("baci", "org.observer", file{format: "baci", text: "t,i,j,k,v,q\n2022,156,704,850110,100,1\n2022,704,156,850110,40,NA\n2022,704,156,850120,2,NA\n"}, "all")
 	return e, recs
 }
 
@@ -144,6 +145,24 @@ func TestMonitor(t *testing.T) {
 		getJSON(t, e, "/api/v1/trade/surges?partner=PHL&year=2021", &s)
 		if len(s.Surges) != 1 || s.Surges[0].Period != "Jan–Mar" || !near(val(s.Surges[0].ValueRatio), 2) || !near(s.Surges[0].AvgValue, 3e6) {
 			t.Errorf("surges: %+v", s)
+		}
+	})
+
+	t.Run("reconciled figures", func(t *testing.T) {
+		// BACI gives exports only; Viet Nam's imports are China's exports.
+		var b trade.BalanceAnswer
+		getJSON(t, e, "/api/v1/trade/balance?reporter=VNM&partner=CHN&basis=reconciled", &b)
+		if b.Year != 2022 || !near(val(b.Exports), 42000) || !near(val(b.Imports), 100000) || !strings.Contains(b.AsReportedBy, "reconciled") {
+			t.Errorf("reconciled balance: %+v", b)
+		}
+		var p trade.Products
+		getJSON(t, e, "/api/v1/trade/products?reporter=VNM&partner=CHN&year=2022&level=6&basis=reconciled", &p)
+		if len(p.Products) != 2 || p.Products[0].Code != "850110" || !near(p.Products[0].Imports, 100000) || !near(p.Products[0].Exports, 40000) {
+			t.Errorf("reconciled products: %+v", p.Products)
+		}
+		// The reported figures are not mixed with them.
+		if status, _, _ := e.Do(http.MethodGet, "/api/v1/trade/balance?reporter=VNM&partner=CHN&year=2022", ""); status != 404 {
+			t.Errorf("reported figures for 2022: status %d", status)
 		}
 	})
 
@@ -372,7 +391,8 @@ func TestPagesAndAPI(t *testing.T) {
 		{Name: "surges", Path: "/trade/surges?partner=VNM&year=2020", Contains: []string{"380110", "×1.50", "×3.00", "−50.0%", "870321", "new", `<label for="s-vt">`}},
 		{Name: "surges with all products", Path: "/trade/surges?partner=VNM&year=2020&all=1", Contains: []string{"850110"}},
 		{Name: "surges default year", Path: "/trade/surges", Contains: []string{"compared for 2021"}},
-		{Name: "releases", Path: "/trade/releases", Contains: []string{"6 releases", "loaded", "Kongsi trade CSV"}},
+		{Name: "releases", Path: "/trade/releases", Contains: []string{"7 releases", "loaded", "Kongsi trade CSV"}},
+		{Name: "member with reconciled figures", Path: "/trade/vnm?year=2020", Contains: []string{"Reconciled figures", "basis=reconciled"}},
 		{Name: "release", Path: "/trade/releases/vnm.stats/products", Contains: []string{"✓ Loaded:", "SHA-256 " + vietNamProducts.sha(), "listed only"}},
 		{Name: "release record", Path: "/records/5", Contains: []string{"Dataset", "download", "✓ Loaded"}},
 		{Name: "no such release", Path: "/trade/releases/vnm.stats/none", Status: 404},

@@ -16,6 +16,7 @@ import (
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/trade/country"
+	"github.com/kongsi/kongsi/internal/trade/tradefile"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -86,6 +87,9 @@ func (h *handlers) apiBalance(w http.ResponseWriter, r *http.Request) error {
 	who := b.ReporterName
 	if b.Reporter == country.ASEAN {
 		who = "each ASEAN member"
+	}
+	if b.Basis == tradefile.BasisReconciled {
+		who = "no one: reconciled from both sides' reports by the data's compiler"
 	}
 	if pt == nil {
 		what := "any period"

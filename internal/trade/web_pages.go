@@ -320,28 +320,31 @@ func (h *handlers) productViewOwn(ctx context.Context, member, name string, year
 }
 
 type memberData struct {
-	Code, Name  string
-	Of          string // the name's possessive
-	Year        int
-	Years       []int
-	Level       string
-	Own, China  *BalancePoint
-	OwnBal      Amount
-	ChinaBal    Amount
-	Charts      struct{ Balance, Flows, Monthly, Products, Mirror template.HTML }
-	Products    []productRow
-	ProdFrom    string
-	ProdOwn     bool
-	Mirror      []MirrorFlow
-	MirrorRows  []mirrorRow
-	Surges      *Surges
-	SurgeRows   []surgeRow
-	Alerts      []Alert
-	NAlerts     int
-	Releases    []*ReleaseSummary
-	IsMember    bool
-	HasMonthly  bool
-	MonthlyFrom string
+	Code, Name string
+	Of         string // the name's possessive
+	Year       int
+	Years      []int
+	Level      string
+	Own, China *BalancePoint
+	OwnBal     Amount
+	ChinaBal   Amount
+	Charts     struct{ Balance, Flows, Monthly, Products, Mirror template.HTML }
+	Products   []productRow
+	ProdFrom   string
+	ProdOwn    bool
+	Mirror     []MirrorFlow
+	MirrorRows []mirrorRow
+	Surges     *Surges
+	SurgeRows  []surgeRow
+	Alerts     []Alert
+	NAlerts    int
+	// Reconciled figures (BACI), when a release gives them.
+	Reconciled      []BalancePoint
+	ReconciledChart template.HTML
+	Releases        []*ReleaseSummary
+	IsMember        bool
+	HasMonthly      bool
+	MonthlyFrom     string
 }
 
 func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
@@ -382,6 +385,21 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.HasMonthly = d.Charts.Monthly != ""
+	rec, err := BalanceSeries(ctx, h.mon.Store, code, China, tradefile.BasisReconciled, false)
+	if err != nil {
+		return err
+	}
+	if len(rec.Series) > 0 {
+		d.Reconciled = rec.Series
+		s := chart.Series{Name: "Balance", Class: "s5"}
+		for _, p := range rec.Series {
+			if p.Balance != nil {
+				s.Points = append(s.Points, chart.Point{X: float64(p.Year), Label: strconv.Itoa(p.Year), Y: *p.Balance})
+			}
+		}
+		d.ReconciledChart = chart.Lines(possessive(d.Name)+" balance with China, reconciled figures",
+			"The balance in US$ from reconciled data: one value per flow, harmonised by the data's compiler from both sides' reports.", []chart.Series{s}, billions)
+	}
 	if d.Products, d.ProdFrom, d.Charts.Products, d.ProdOwn, err = h.productViewOwn(ctx, code, d.Name, year, level); err != nil {
 		return err
 	}
