@@ -108,9 +108,9 @@ func (m *Monitor) Alerts(ctx context.Context) ([]Alert, error) {
 			return b.Year - a.Year
 		}
 		if a.Kind != b.Kind {
-			return cmpStr(a.Kind, b.Kind)
+			return strings.Compare(a.Kind, b.Kind)
 		}
-		return cmpStr(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	if out == nil {
 		out = []Alert{}
@@ -122,7 +122,7 @@ func (m *Monitor) Alerts(ctx context.Context) ([]Alert, error) {
 func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSettings) ([]Alert, error) {
 	var out []Alert
 	name := country.NameOf(member)
-	page := "/trade/" + lower(member)
+	page := "/trade/" + strings.ToLower(member)
 	// Deficits, as the member reports its trade; as China reports it when
 	// the member gives no figures for the two years.
 	own, err := BalanceSeries(ctx, m.Store, member, China, tradefile.BasisReported, false)
@@ -164,7 +164,7 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 					who = "as China reports it"
 				}
 				out = append(out, Alert{
-					ID: fmt.Sprintf("deficit/%s/%d", lower(member), y), Kind: AlertDeficit, Member: member, MemberName: name, Year: y,
+					ID: fmt.Sprintf("deficit/%s/%d", strings.ToLower(member), y), Kind: AlertDeficit, Member: member, MemberName: name, Year: y,
 					Title: fmt.Sprintf("%s deficit with China grew %.0f%% in %d", possessive(name), (d1/d0-1)*100, y),
 					Detail: fmt.Sprintf("The deficit, %s, went from %s in %d to %s in %d (+%s). The alert fires at +%.0f%% and at least +%s.",
 						who, formatUSD(d0), y-1, formatUSD(d1), y, formatUSD(d1-d0), set.DeficitGrowth*100, formatUSD(set.DeficitMinIncrease)),
@@ -197,7 +197,7 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 		s1, s0 := math.Abs(*f.UnexplainedShare), math.Abs(*prev.UnexplainedShare)
 		if s1 >= set.GapMin && s1-s0 >= set.GapWidening {
 			out = append(out, Alert{
-				ID: fmt.Sprintf("mirror-gap/%s/%s/%d", lower(f.Exporter), lower(f.Importer), f.Year), Kind: AlertMirrorGap, Member: member, MemberName: name, Year: f.Year,
+				ID: fmt.Sprintf("mirror-gap/%s/%s/%d", strings.ToLower(f.Exporter), strings.ToLower(f.Importer), f.Year), Kind: AlertMirrorGap, Member: member, MemberName: name, Year: f.Year,
 				Title: fmt.Sprintf("The gap between %s and %s figures for %s exports to %s widened in %d", possessive(f.ExporterName), possessive(f.ImporterName), possessive(f.ExporterName), f.ImporterName, f.Year),
 				Detail: fmt.Sprintf("%s reports exports of %s (f.o.b.); %s reports imports of %s (c.i.f.). Less a %.0f%% allowance for freight and insurance, the importer's figure differs from the exporter's by %s: %s of the exporter's figure, against %s in %d.",
 					f.ExporterName, formatUSD(*f.ExportsFOB), f.ImporterName, formatUSD(*f.ImportsCIF), set.CIFFOB*100, formatUSD(*f.Unexplained),
@@ -248,7 +248,7 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 		}
 		detail += ", " + src + "."
 		out = append(out, Alert{
-			ID: fmt.Sprintf("surge/%s/%s/%d", lower(member), s.Code, s.Year), Kind: AlertSurge, Member: member, MemberName: name, Year: s.Year,
+			ID: fmt.Sprintf("surge/%s/%s/%d", strings.ToLower(member), s.Code, s.Year), Kind: AlertSurge, Member: member, MemberName: name, Year: s.Year,
 			Title:  fmt.Sprintf("New import surge in %s: HS %s (%s), in %s", name, s.Code, lowerFirst(s.Name), what),
 			Detail: detail, URL: "/trade/surges?partner=" + member + "&year=" + strconv.Itoa(s.Year), Releases: s.Releases,
 		})
@@ -277,14 +277,4 @@ func union(a, b []string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

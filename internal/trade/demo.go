@@ -68,7 +68,11 @@ func (m *Module) SeedDemo(ctx context.Context, l *demo.Loader) error {
 		body := Release{Title: r.Title, Source: r.Source, Basis: tradefile.BasisReported, Coverage: CoverageOf(&c.Summary, r.Products),
 			Rows: c.Rows, SkippedRows: SkippedRows(&c.Summary), Notes: r.Notes,
 			File: File{SHA256: c.SHA256, Size: c.Size, Name: r.File, Format: "csv"}}
-		if _, err := l.Submit(ctx, demo.Record{Author: r.Author, Kind: Kind, Subject: SubjectPrefix + r.Author + "/" + r.Name, Body: marshalBody(body)}); err != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		if _, err := l.Submit(ctx, demo.Record{Author: r.Author, Kind: Kind, Subject: SubjectPrefix + r.Author + "/" + r.Name, Body: raw}); err != nil {
 			return err
 		}
 	}

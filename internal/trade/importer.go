@@ -1,9 +1,7 @@
 package trade
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -291,10 +289,4 @@ func waitLoaded(ctx context.Context, pub publish.Publisher, subject string, idx 
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-}
-
-// marshalBody encodes a body, for the demo loader.
-func marshalBody(b Release) json.RawMessage {
-	raw, _ := json.Marshal(b)
-	return bytes.TrimSpace(raw)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/trade/country"
@@ -220,7 +221,7 @@ func (m *Monitor) MirrorProducts(ctx context.Context, exporter, importer string,
 		if c := cmpAbs(b.Unexplained, a.Unexplained); c != 0 {
 			return c
 		}
-		return cmpStr(a.Code, b.Code)
+		return strings.Compare(a.Code, b.Code)
 	})
 	return out, nil
 }

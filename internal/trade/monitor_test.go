@@ -39,8 +39,8 @@ var (
 		"VNM,CHN,2019,X,45000000000", "VNM,CHN,2019,M,80000000000",
 		"VNM,CHN,2020,X,45000000000", "VNM,CHN,2020,M,100000000000")
 	vietNamProducts = csvFile("reporter,partner,year,flow,hs,value_usd,quantity_kg",
-		append(append(years(2017, 2019, func(y int) string { return "VNM,CHN," + itoa(y) + ",M,380110,10000000,10000000" }),
-			years(2017, 2019, func(y int) string { return "VNM,CHN," + itoa(y) + ",M,850110,5000000," })...),
+		append(append(years(2017, 2019, func(y int) string { return "VNM,CHN," + strconv.Itoa(y) + ",M,380110,10000000,10000000" }),
+			years(2017, 2019, func(y int) string { return "VNM,CHN," + strconv.Itoa(y) + ",M,850110,5000000," })...),
 			"VNM,CHN,2020,M,380110,15000000,30000000", "VNM,CHN,2020,M,850110,5500000,",
 			"VNM,CHN,2020,M,870321,3000000,1000000", "VNM,CHN,2020,M,010121,500000,100")...)
 	chinaProducts = csvFile("reporter,partner,year,flow,hs,value_usd,quantity_kg", "CHN,VNM,2020,X,380110,12000000,25000000")
@@ -50,12 +50,10 @@ var (
 		"PHL,CHN,2021,3,X,1000000000", "PHL,CHN,2021,3,M,3000000000")
 	philippinesProducts = csvFile("reporter,partner,year,month,flow,hs,value_usd", append(
 		years(2018*12, 2020*12+11, func(ym int) string {
-			return "PHL,CHN," + itoa(ym/12) + "," + itoa(ym%12+1) + ",M,850110,1000000"
+			return "PHL,CHN," + strconv.Itoa(ym/12) + "," + strconv.Itoa(ym%12+1) + ",M,850110,1000000"
 		}),
 		"PHL,CHN,2021,1,M,850110,2000000", "PHL,CHN,2021,2,M,850110,2000000", "PHL,CHN,2021,3,M,850110,2000000")...)
 )
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 func getJSON(t *testing.T, e *nodetest.Env, path string, v any) {
 	t.Helper()

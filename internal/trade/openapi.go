@@ -1,13 +1,9 @@
 package trade
 
 import (
-	"encoding/json"
-
 	"github.com/kongsi/kongsi/internal/trade/tradefile"
 	"github.com/kongsi/kongsi/internal/web"
 )
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func formatsDoc() []formatDoc {
 	var out []formatDoc

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/store"
@@ -154,19 +155,9 @@ func (m *Monitor) ProductDrivers(ctx context.Context, reporter, partner string, 
 			}
 			return -1
 		}
-		return cmpStr(a.Code, b.Code)
+		return strings.Compare(a.Code, b.Code)
 	})
 	return out, nil
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // productSums sums, over the pairs of countries of reporter and partner,

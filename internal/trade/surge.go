@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/trade/country"
@@ -160,7 +161,7 @@ func (m *Monitor) Surges(ctx context.Context, importer string, year int, set Sur
 			}
 			return -1
 		}
-		return cmpStr(a.Code, b.Code)
+		return strings.Compare(a.Code, b.Code)
 	})
 	return out, nil
 }

@@ -1,9 +1,11 @@
 package trade
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/kongsi/kongsi/internal/chart"
@@ -56,20 +58,12 @@ func mirrorChart(code, name string, fs []MirrorFlow) template.HTML {
 	if len(exp.Points) == 0 && len(imp.Points) == 0 {
 		return ""
 	}
-	exp.Points = sortPoints(exp.Points)
-	imp.Points = sortPoints(imp.Points)
+	byX := func(a, b chart.Point) int { return cmp.Compare(a.X, b.X) }
+	slices.SortFunc(exp.Points, byX)
+	slices.SortFunc(imp.Points, byX)
 	return chart.Lines("Mirror statistics: China's exports to "+name+" against "+name+"'s imports from China",
 		"The same flow of goods as each side records it, by year, in US$. The importer's figure includes freight and insurance (c.i.f.); the exporter's does not (f.o.b.), so it is normally a little lower.",
 		[]chart.Series{exp, imp}, billions)
-}
-
-func sortPoints(ps []chart.Point) []chart.Point {
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && ps[j].X < ps[j-1].X; j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
-	return ps
 }
 
 type mirrorPageData struct {

@@ -1,6 +1,7 @@
 package trade
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -119,7 +120,7 @@ func (h *handlers) apiBalanceCSV(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, []string{b.Reporter, b.Partner, b.Basis, strconv.Itoa(p.Year), strconv.Itoa(p.Month), p.X().Raw(), p.M().Raw(), p.B().Raw(),
 			strings.Join(p.Missing, " "), p.PartialYear, strings.Join(p.Releases, " ")})
 	}
-	return web.WriteCSV(w, fmt.Sprintf("balance-%s-%s.csv", lower(b.Reporter), lower(b.Partner)),
+	return web.WriteCSV(w, fmt.Sprintf("balance-%s-%s.csv", strings.ToLower(b.Reporter), strings.ToLower(b.Partner)),
 		[]string{"reporter", "partner", "basis", "year", "month", "exports_usd", "imports_usd", "balance_usd", "missing_members", "partial_year", "releases"}, rows)
 }
 
@@ -156,7 +157,7 @@ func (h *handlers) apiProductsCSV(w http.ResponseWriter, r *http.Request) error 
 		rows = append(rows, []string{ps.Reporter, ps.Partner, strconv.Itoa(ps.Year), f.Code, f.Name, f.Section, fmtF(f.Exports), fmtF(f.Imports), fmtF(f.Net),
 			pct(f.ExportShare).Raw(), pct(f.ImportShare).Raw()})
 	}
-	return web.WriteCSV(w, fmt.Sprintf("products-%s-%s-%d.csv", lower(ps.Reporter), lower(ps.Partner), ps.Year),
+	return web.WriteCSV(w, fmt.Sprintf("products-%s-%s-%d.csv", strings.ToLower(ps.Reporter), strings.ToLower(ps.Partner), ps.Year),
 		[]string{"reporter", "partner", "year", "product", "name", "section", "exports_usd", "imports_usd", "net_usd", "export_share", "import_share"}, rows)
 }
 
@@ -200,7 +201,7 @@ func (h *handlers) apiMirrorCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return mirrorCSV(w, "mirror-"+lower(m.Partner)+".csv", m.Flows)
+	return mirrorCSV(w, "mirror-"+strings.ToLower(m.Partner)+".csv", m.Flows)
 }
 
 func (h *handlers) mirrorProductsQuery(r *http.Request) ([]MirrorFlow, string, error) {
@@ -219,7 +220,7 @@ func (h *handlers) mirrorProductsQuery(r *http.Request) ([]MirrorFlow, string, e
 		return nil, "", problem.Invalid("exporter", "param.china", "the mirror compares China with a partner: the exporter or the importer is CHN")
 	}
 	fs, err := h.mon.MirrorProducts(r.Context(), exporter, importer, year, p.str("level"), cifFob)
-	return fs, fmt.Sprintf("mirror-%s-%s-%d.csv", lower(exporter), lower(importer), year), err
+	return fs, fmt.Sprintf("mirror-%s-%s-%d.csv", strings.ToLower(exporter), strings.ToLower(importer), year), err
 }
 
 func (h *handlers) apiMirrorProducts(w http.ResponseWriter, r *http.Request) error {
@@ -285,7 +286,7 @@ func (h *handlers) apiSurgesCSV(w http.ResponseWriter, r *http.Request) error {
 			strconv.FormatBool(x.ValueSurge), strconv.FormatBool(x.VolumeSurge), strconv.FormatBool(x.UnitValueFall), strconv.FormatBool(x.Pattern),
 			strings.Join(x.Releases, " ")})
 	}
-	return web.WriteCSV(w, fmt.Sprintf("surges-%s-%d.csv", lower(s.Importer), s.Year), []string{"importer", "exporter", "year", "period", "product", "name",
+	return web.WriteCSV(w, fmt.Sprintf("surges-%s-%d.csv", strings.ToLower(s.Importer), s.Year), []string{"importer", "exporter", "year", "period", "product", "name",
 		"source", "value_usd", "value_y-3", "value_y-2", "value_y-1", "average_value_usd", "value_ratio", "net_weight_kg", "average_net_weight_kg",
 		"net_weight_ratio", "unit_value_usd_per_kg", "average_unit_value", "unit_value_change", "value_surge", "volume_surge", "unit_value_drop",
 		"dumping_pattern", "releases"}, rows)
@@ -450,7 +451,7 @@ func (h *handlers) releasePage(w http.ResponseWriter, r *http.Request) error {
 // body renders a release on its record page.
 func (h *handlers) body(r *http.Request, rec *browse.Record) (template.HTML, error) {
 	var b Release
-	if err := jsonUnmarshal(rec.Body, &b); err != nil {
+	if err := json.Unmarshal(rec.Body, &b); err != nil {
 		return "", err
 	}
 	rel, err := GetRelease(r.Context(), h.mon.Store, rec.Subject)

@@ -1,6 +1,7 @@
 package trade
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html/template"
@@ -193,7 +194,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return Amount{v, ok}
 	}
 	for _, m := range country.MemberCodes() {
-		row := memberRow{Code: m, Name: country.NameOf(m), URL: "/trade/" + lower(m) + "?year=" + strconv.Itoa(year), Gap: gaps[m]}
+		row := memberRow{Code: m, Name: country.NameOf(m), URL: "/trade/" + strings.ToLower(m) + "?year=" + strconv.Itoa(year), Gap: gaps[m]}
 		row.Exports, row.Imports = fig(m, "X"), fig(m, "M")
 		if row.Exports.OK && row.Imports.OK {
 			row.Balance = Amount{row.Exports.V - row.Imports.V, true}
@@ -219,7 +220,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 			gapBars = append(gapBars, chart.Bar{Label: row.Name, Value: row.Gap.V * 100, Href: "/trade/mirror?partner=" + m + "&year=" + strconv.Itoa(year)})
 		}
 	}
-	slices.SortStableFunc(bars, func(a, b chart.Bar) int { return cmpFloat(a.Value, b.Value) })
+	slices.SortStableFunc(bars, func(a, b chart.Bar) int { return cmp.Compare(a.Value, b.Value) })
 	d.Charts.Members = chart.Bars(fmt.Sprintf("Each member's balance with China, %d", year),
 		"The balance of each ASEAN member's trade with China in US$, as the member reports it (or, marked †, as China reports it, where the member gives no figures). Below zero is a deficit.", bars, billions)
 	d.Charts.Gap = chart.Bars(fmt.Sprintf("Unexplained gap in China's exports to each member, %d", year),
@@ -228,7 +229,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), "-", "−", 1) + "%"
 		})
 	// Products: the members' own figures, or China's.
-	d.Products, d.ProdFrom, d.Charts.Products, err = h.productView(ctx, country.ASEAN, "ASEAN", year, LevelSection)
+	d.Products, d.ProdFrom, d.Charts.Products, _, err = h.productView(ctx, country.ASEAN, "ASEAN", year, LevelSection)
 	if err != nil {
 		return err
 	}
@@ -246,27 +247,11 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	return h.site.Render(w, r, http.StatusOK, "trade", d)
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // productView returns the products of a member's (or ASEAN's) trade with
 // China in a year, from the member's side, using its own figures when it
 // has product detail and China's otherwise; and their chart.
-func (h *handlers) productView(ctx context.Context, member, name string, year int, level string) (rows []productRow, from string, c template.HTML, err error) {
-	rows, from, c, _, err = h.productViewOwn(ctx, member, name, year, level)
-	return rows, from, c, err
-}
-
-// productViewOwn is productView, also saying whether the figures are the
-// member's own.
-func (h *handlers) productViewOwn(ctx context.Context, member, name string, year int, level string) ([]productRow, string, template.HTML, bool, error) {
+// It also says whether the figures are the member's own.
+func (h *handlers) productView(ctx context.Context, member, name string, year int, level string) ([]productRow, string, template.HTML, bool, error) {
 	from := possessive(name) + " own figures"
 	ps, err := h.mon.ProductDrivers(ctx, member, China, year, level, tradefile.BasisReported)
 	if err != nil {
@@ -400,7 +385,7 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 		d.ReconciledChart = chart.Lines(possessive(d.Name)+" balance with China, reconciled figures",
 			"The balance in US$ from reconciled data: one value per flow, harmonised by the data's compiler from both sides' reports.", []chart.Series{s}, billions)
 	}
-	if d.Products, d.ProdFrom, d.Charts.Products, d.ProdOwn, err = h.productViewOwn(ctx, code, d.Name, year, level); err != nil {
+	if d.Products, d.ProdFrom, d.Charts.Products, d.ProdOwn, err = h.productView(ctx, code, d.Name, year, level); err != nil {
 		return err
 	}
 	mir, err := h.mon.Mirror(ctx, code, 0, DefaultCIFFOB)
