@@ -57,7 +57,7 @@ func runRebuild(ctx context.Context, args []string) error {
 	defer st.Close()
 	p := projector.New(projector.Options{
 		Source: tlog.DirSource(filepath.Join(*data, node.LogDir)), Verifier: v, Store: st, Kinds: kinds,
-		Projections: module.Projections(ms), Logger: logger(false, 4), BatchSize: 5000,
+		Projections: module.Projections(ms), Logger: logger(false, 4), BatchSize: 5000, DataDir: *data,
 	})
 	pr := newProgress("rebuilding the projections")
 	start := time.Now()

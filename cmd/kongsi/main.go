@@ -18,6 +18,7 @@ import (
 	"github.com/kongsi/kongsi/internal/declaration"
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/security"
+	"github.com/kongsi/kongsi/internal/trade"
 	"k8s.io/klog/v2"
 )
 
@@ -48,7 +49,7 @@ func init() {
 
 // modules are the register's modules, in the order their pages appear.
 func modules() []module.Module {
-	return []module.Module{declaration.New(), security.New(), accountability.New()}
+	return []module.Module{declaration.New(), security.New(), accountability.New(), trade.New()}
 }
 
 func usage(w io.Writer) {

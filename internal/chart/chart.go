@@ -28,7 +28,16 @@ func Bars(title, desc string, bars []Bar, format func(float64) string) template.
 	if format == nil {
 		format = Number
 	}
-	const rowH, labelW, valueW, width = 26, 170, 80, 460
+	const rowH, valueW, plotMin = 26, 80, 210
+	// The labels' column is as wide as the longest label needs, within
+	// bounds; longer labels are cut to fit it.
+	longest := 0
+	for _, b := range bars {
+		longest = max(longest, len([]rune(b.Label)))
+	}
+	labelW := min(max(longest*labelCharW+16, 120), maxLabelW)
+	labelChars := (labelW - 16) / labelCharW
+	width := labelW + plotMin + valueW
 	height := rowH*len(bars) + 8
 	lo, hi := 0.0, 0.0
 	for _, b := range bars {
@@ -56,7 +65,7 @@ func Bars(title, desc string, bars []Bar, format func(float64) string) template.
 				class = "neg"
 			}
 		}
-		label := truncate(bar.Label, 30)
+		label := truncate(bar.Label, labelChars)
 		if bar.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(bar.Href))
 		}
@@ -74,6 +83,10 @@ func Bars(title, desc string, bars []Bar, format func(float64) string) template.
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
+
+// labelCharW is the width of an average character of a label (13px
+// system font), and maxLabelW the widest labels' column of a bar chart.
+const labelCharW, maxLabelW = 7, 300
 
 // Series is one line of a time series chart.
 type Series struct {

@@ -31,6 +31,24 @@ func TestBars(t *testing.T) {
 	}
 }
 
+// TestBarLabels checks that the labels' column fits the labels, and that
+// labels too long for the widest column are cut.
+func TestBarLabels(t *testing.T) {
+	width := func(svg string) string {
+		i := strings.Index(svg, `viewBox="0 0 `) + len(`viewBox="0 0 `)
+		return strings.Fields(svg[i:])[0]
+	}
+	short := string(Bars("t", "d", []Bar{{Label: "VN", Value: 1}}, nil))
+	long := string(Bars("t", "d", []Bar{{Label: strings.Repeat("x", 40), Value: 1}}, nil))
+	huge := string(Bars("t", "d", []Bar{{Label: strings.Repeat("x", 200), Value: 1}}, nil))
+	if width(short) != "410" || width(long) != "586" || width(huge) != "590" {
+		t.Errorf("widths %s, %s, %s", width(short), width(long), width(huge))
+	}
+	if !strings.Contains(huge, strings.Repeat("x", 39)+"…<") || strings.Contains(huge, strings.Repeat("x", 41)+"<") {
+		t.Error("a long label is not cut to fit")
+	}
+}
+
 func TestLines(t *testing.T) {
 	svg := string(Lines("Exports", "by year", []Series{
 		{Name: "China", Points: []Point{{2018, "2018", 10}, {2019, "2019", 12.5}, {2020, "2020", -3}}},

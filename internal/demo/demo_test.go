@@ -17,6 +17,7 @@ import (
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
+	"github.com/kongsi/kongsi/internal/trade"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -24,7 +25,7 @@ import (
 // data was accepted, and audits the result.
 func TestFound(t *testing.T) {
 	ctx := context.Background()
-	ms := []module.Module{declaration.New(), security.New(), accountability.New()}
+	ms := []module.Module{declaration.New(), security.New(), accountability.New(), trade.New()}
 	dir := t.TempDir()
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := demo.Found(ctx, cfg, ms, nil); err != nil {
@@ -43,7 +44,11 @@ func TestFound(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("the demo register fails its audit: %v", rep.Failure)
 	}
-	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 {
+	demoReleases, err := trade.DemoReleases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 || rep.Kinds[trade.Kind] != len(demoReleases) {
 		t.Errorf("records by kind: %v", rep.Kinds)
 	}
 	// The accountability module's demo data: every kind, in number.
@@ -90,6 +95,23 @@ func TestFound(t *testing.T) {
 	}
 	if o := security.Measure(facts); o.Visits != 2 || o.DistinctStates != 2 || *o.HHI != 5000 {
 		t.Errorf("Ream's openness in the demo: %d visits by %d states, HHI %v", o.Visits, o.DistinctStates, o.HHI)
+	}
+	// Every trade data release loads its file.
+	n.Run(ctx)
+	if err := n.Projector.WaitFor(ctx, rep.Checked); err != nil {
+		t.Fatal(err)
+	}
+	rels, err := trade.Releases(ctx, n.Store, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rels) != len(demoReleases) {
+		t.Errorf("%d trade releases projected, the demo has %d", len(rels), len(demoReleases))
+	}
+	for _, r := range rels {
+		if r.Status != trade.StatusLoaded || r.LoadedRows != r.Rows || r.SourceTitle == "" {
+			t.Errorf("release %s: %s (%s), %d of %d rows", r.Subject, r.Status, r.StatusDetail, r.LoadedRows, r.Rows)
+		}
 	}
 	if err := n.Close(ctx); err != nil {
 		t.Fatal(err)

@@ -227,7 +227,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n.Projector = projector.New(projector.Options{
 		Source: l.Reader(), Verifier: verifier, Store: n.Store, Kinds: kinds,
-		Projections: cfg.Projections, Logger: cfg.Logger,
+		Projections: cfg.Projections, Logger: cfg.Logger, DataDir: cfg.Dir,
 	})
 	if err := n.Projector.Open(ctx, progress("loading the projections")); err != nil {
 		return fail(err)

@@ -46,6 +46,10 @@ type Applied struct {
 	Prepared any
 	// Text is the record's searchable text, segmented for the index.
 	Text string
+	// DataDir is the register's data directory, where files that records
+	// publish by reference (datasets, by their SHA-256) are kept; "" when
+	// there is none.
+	DataDir string
 }
 
 // Preparer is a projection that does part of its work ahead of Apply, on
@@ -81,6 +85,9 @@ type Options struct {
 	// BatchSize bounds the records applied in one transaction; 2000 by
 	// default.
 	BatchSize int
+	// DataDir is the register's data directory, passed on to projections
+	// in Applied.DataDir.
+	DataDir string
 }
 
 // Projector follows a log into a store.
@@ -413,7 +420,7 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 			if err := rng.Append(tlog.LeafHash(e.data), nil); err != nil {
 				return err
 			}
-			a := &Applied{Index: e.index, Record: e.rec, State: st}
+			a := &Applied{Index: e.index, Record: e.rec, State: st, DataDir: p.opts.DataDir}
 			if isPartyKind(e.rec.Kind) {
 				a.PartiesBefore = map[string]*ledger.Party{}
 				for _, pt := range st.Parties() {

@@ -162,3 +162,57 @@ func refsTo(t *testing.T, prev []byte) []recordRef {
 	}
 	return []recordRef{ledgertest.Prev(t, prev)}
 }
+
+// seen records what projections are given.
+type seen struct{ dirs []string }
+
+func (s *seen) Schema() store.Schema { return store.Schema{Name: "seen"} }
+func (s *seen) Kinds() []string      { return []string{"memo"} }
+func (s *seen) Apply(ctx context.Context, tx *store.Tx, a *projector.Applied) error {
+	s.dirs = append(s.dirs, a.DataDir)
+	return nil
+}
+
+// TestDataDir checks that projections are told the data directory, where
+// files that records publish by reference are kept.
+func TestDataDir(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	dir := t.TempDir()
+	l, err := tlog.Open(ctx, tlog.Options{Dir: filepath.Join(dir, "log"), Signer: f.LogSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := sequencer.New(ctx, l, kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range [][]byte{f.CharterEntry, f.Sign(t, "khm.mnd", "memo", "memos/khm/x", map[string]any{"text": "x"})} {
+		if _, err := seq.Submit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seq.Close()
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec := &seen{}
+	st, err := store.OpenSQLite(ctx, filepath.Join(dir, "p.db"), projector.Schemas([]projector.Projection{rec}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v, _ := note.NewVerifier(f.LogVKey)
+	p := projector.New(projector.Options{Source: tlog.DirSource(filepath.Join(dir, "log")), Verifier: v, Store: st, Kinds: kinds,
+		Logger: quiet, Projections: []projector.Projection{rec}, DataDir: dir})
+	if err := p.Open(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.dirs) != 1 || rec.dirs[0] != dir {
+		t.Errorf("projections were given the data directories %q, want [%q]", rec.dirs, dir)
+	}
+}

@@ -66,8 +66,13 @@ type Site struct {
 	parties    versioned[[]*browse.Party]
 	kindCounts versioned[[]browse.KindCount]
 	homeSec    []Section[struct{}]
-	routes     []string // API patterns, for the OpenAPI check
+	routes     []string         // API patterns, for the OpenAPI check
+	limits     map[string]int64 // request body limits of upload routes, by pattern
 }
+
+// MaxBodySize is the largest request body a route takes, unless it is an
+// upload route (APIUpload).
+const MaxBodySize = 1 << 20
 
 // Options configure a Site.
 type Options struct {
@@ -84,6 +89,7 @@ func New(n *node.Node, opts Options) (*Site, error) {
 	s := &Site{
 		Node: n, Logger: opts.Logger, PublicURL: strings.TrimSuffix(opts.PublicURL, "/"), Demo: opts.Demo,
 		mux: http.NewServeMux(), pages: map[string]*template.Template{}, bodies: map[string]BodyRenderer{},
+		limits: map[string]int64{},
 	}
 	s.sigCache = newLRU[[2]uint64, bool](50000)
 	s.proofs = newLRU[[2]uint64, *tlog.Proof](5000)
@@ -221,6 +227,15 @@ func (s *Site) API(pattern string, h func(w http.ResponseWriter, r *http.Request
 	})))
 }
 
+// APIUpload registers a JSON API handler whose request body may be up to
+// limit bytes, instead of MaxBodySize: for uploads of the files that records
+// publish by reference. The handler MUST stream the body rather than hold it
+// in memory.
+func (s *Site) APIUpload(pattern string, limit int64, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.limits[pattern] = limit
+	s.API(pattern, h)
+}
+
 // Handle registers a plain handler.
 func (s *Site) Handle(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, s.metrics.instrument(pattern, h))
@@ -233,11 +248,29 @@ func (s *Site) OpenAPIPaths(paths map[string]any) { s.openapi.addPaths(paths) }
 // Handler returns the site's handler, with its middleware.
 func (s *Site) Handler() http.Handler {
 	var h http.Handler = s.mux
-	h = http.MaxBytesHandler(h, 1<<20)
+	h = s.limitBodies(h)
 	h = s.secure(h)
 	h = s.recover(h)
 	h = s.logRequests(h)
 	return h
+}
+
+// limitBodies holds every request body to MaxBodySize, or to the limit of
+// the upload route it is for.
+func (s *Site) limitBodies(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := int64(MaxBodySize)
+		if len(s.limits) > 0 {
+			if _, pattern := s.mux.Handler(r); pattern != "" {
+				if l, ok := s.limits[pattern]; ok {
+					limit = l
+				}
+			}
+		}
+		r2 := *r
+		r2.Body = http.MaxBytesReader(w, r.Body, limit)
+		h.ServeHTTP(w, &r2)
+	})
 }
 
 func (s *Site) routesCore() {

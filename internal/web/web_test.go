@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,9 +14,11 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/nodetest"
+	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
+	"github.com/kongsi/kongsi/internal/trade"
 	"github.com/kongsi/kongsi/internal/web"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -112,7 +116,7 @@ func TestSubmitWaitPublished(t *testing.T) {
 // TestOpenAPIDocumentsEveryRoute checks that the OpenAPI description has
 // every API route the site serves.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
-	e := nodetest.New(t, declaration.New(), security.New(), accountability.New())
+	e := nodetest.New(t, declaration.New(), security.New(), accountability.New(), trade.New())
 	_, _, body := e.Do(http.MethodGet, "/api/v1/openapi.json", "")
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
@@ -139,7 +143,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			t.Errorf("%s: the %s operation is not documented", path, method)
 		}
 	}
-	for _, k := range []string{"body.declaration", "body.commitment", "body.action", "body.programme.confirmation", "body.charter", "Error", "Record"} {
+	for _, k := range []string{"body.declaration", "body.commitment", "body.action", "body.programme.confirmation", "body.trade.release", "body.charter", "Error", "Record"} {
 		if doc.Comps.Schemas[k] == nil {
 			t.Errorf("components.schemas lacks %s", k)
 		}
@@ -216,5 +220,37 @@ func TestPushbackAnswers503(t *testing.T) {
 	e.Node.Sequencer.SetMaxOutstanding(10)
 	if status, _, body := e.Do(http.MethodPost, "/api/v1/records", string(rec)); status != http.StatusCreated {
 		t.Fatalf("after pushback: %d %s", status, body)
+	}
+}
+
+// TestUploadLimits checks that an upload route takes bodies up to its own
+// limit, and every other route up to web.MaxBodySize.
+func TestUploadLimits(t *testing.T) {
+	e := nodetest.New(t)
+	read := func(w http.ResponseWriter, r *http.Request) error {
+		n, err := io.Copy(io.Discard, r.Body)
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return problem.TooLarge("body", "size", "at most %d bytes", mbe.Limit)
+		}
+		if err != nil {
+			return err
+		}
+		return web.WriteJSON(w, http.StatusOK, map[string]int64{"read": n})
+	}
+	e.Site.APIUpload("POST /api/v1/test-upload", 3<<20, read)
+	for _, tc := range []struct {
+		path   string
+		size   int
+		status int
+	}{
+		{"/api/v1/test-upload", 2 << 20, 200},
+		{"/api/v1/test-upload", 4 << 20, 413},
+		{"/api/v1/records", web.MaxBodySize + 10, 413},
+	} {
+		status, _, body := e.Do(http.MethodPost, tc.path, strings.Repeat("x", tc.size))
+		if status != tc.status {
+			t.Errorf("POST %s with %d bytes: status %d, want %d: %s", tc.path, tc.size, status, tc.status, body)
+		}
 	}
 }
