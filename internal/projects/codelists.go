@@ -253,7 +253,7 @@ var countryAliases = map[string]string{
 	"indonesia": "idn", "republic of indonesia": "idn",
 	"laos": "lao", "lao pdr": "lao", "lao peoples democratic republic": "lao",
 	"malaysia": "mys",
-	"myanmar": "mmr", "burma": "mmr", "myanmar burma": "mmr",
+	"myanmar":  "mmr", "burma": "mmr", "myanmar burma": "mmr",
 	"philippines": "phl", "the philippines": "phl", "republic of the philippines": "phl",
 	"singapore": "sgp", "republic of singapore": "sgp",
 	"thailand": "tha", "kingdom of thailand": "tha",
