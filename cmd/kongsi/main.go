@@ -16,6 +16,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/declaration"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/projects"
 	"k8s.io/klog/v2"
 )
 
@@ -46,7 +47,7 @@ func init() {
 
 // modules are the register's modules, in the order their pages appear.
 func modules() []module.Module {
-	return []module.Module{declaration.New()}
+	return []module.Module{declaration.New(), projects.New()}
 }
 
 func usage(w io.Writer) {

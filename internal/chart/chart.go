@@ -315,3 +315,67 @@ func Timeline(title, desc string, rows []Row) template.HTML {
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
+
+// StackedRow is one bar of a stacked bar chart: its segments' values, in
+// the order of the chart's series.
+type StackedRow struct {
+	Label  string
+	Href   string // optional link
+	Values []float64
+}
+
+// StackedBars draws horizontal bars made of segments, one per series (for
+// a total and its parts), with a legend. Values must not be negative; the
+// value written at the end of each bar is the total.
+func StackedBars(title, desc string, series []string, rows []StackedRow, format func(float64) string) template.HTML {
+	if len(rows) == 0 || len(series) == 0 {
+		return ""
+	}
+	if format == nil {
+		format = Number
+	}
+	const rowH, labelW, valueW, width = 26, 220, 60, 640
+	height := rowH*len(rows) + 8
+	hi := 0.0
+	for _, r := range rows {
+		sum := 0.0
+		for _, v := range r.Values {
+			sum += math.Max(v, 0)
+		}
+		hi = math.Max(hi, sum)
+	}
+	if hi == 0 {
+		hi = 1
+	}
+	plotW := float64(width - labelW - valueW)
+	var b strings.Builder
+	open(&b, title, desc, width, height)
+	for i, r := range rows {
+		y := 4 + i*rowH
+		if r.Href != "" {
+			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(r.Href))
+		}
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(truncate(r.Label, 34)))
+		x, sum := float64(labelW), 0.0
+		for j, v := range r.Values {
+			if j >= len(series) || v <= 0 {
+				continue
+			}
+			w := plotW * v / hi
+			fmt.Fprintf(&b, `<rect class="bar s%d" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s, %s: %s</title></rect>`,
+				j%6+1, x, y+3, w, rowH-8, html.EscapeString(r.Label), html.EscapeString(series[j]), html.EscapeString(format(v)))
+			x += w
+			sum += v
+		}
+		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%d">%s</text>`, x+6, y+17, html.EscapeString(format(sum)))
+		if r.Href != "" {
+			b.WriteString(`</a>`)
+		}
+	}
+	b.WriteString(`</svg><ul class="legend">`)
+	for j, s := range series {
+		fmt.Fprintf(&b, `<li><span class="swatch s%d"></span>%s</li>`, j%6+1, html.EscapeString(s))
+	}
+	b.WriteString(`</ul>`)
+	return template.HTML(b.String())
+}

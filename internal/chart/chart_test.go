@@ -52,3 +52,23 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestStackedBars(t *testing.T) {
+	svg := string(StackedBars("Risk", "Scores and their parts", []string{"Elections", "Status <now>"}, []StackedRow{
+		{Label: "Railway & port", Href: "/p?a=1&b=2", Values: []float64{12.5, 20}},
+		{Label: "Dam", Values: []float64{0, 5}},
+	}, nil))
+	wellFormed(t, "<div>"+svg+"</div>")
+	for _, want := range []string{`role="img"`, "<title>Risk</title>", "Railway &amp; port", `href="/p?a=1&amp;b=2"`, ">32.5<", ">5<", "Status &lt;now&gt;", `class="legend"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q", want)
+		}
+	}
+	// A zero segment draws nothing: three rectangles in all.
+	if n := strings.Count(svg, "<rect"); n != 3 {
+		t.Errorf("%d segments drawn, want 3", n)
+	}
+	if StackedBars("x", "y", []string{"a"}, nil, nil) != "" {
+		t.Error("a chart without rows should be empty")
+	}
+}

@@ -218,6 +218,10 @@ type ElectionBody struct {
 	Sources           []Source `json:"sources"`
 }
 
+// Changed reports whether the election is said to have changed the
+// government.
+func (b *ElectionBody) Changed() bool { return b.GovernmentChanged != nil && *b.GovernmentChanged }
+
 // Partial dates: "2023-10-17", "2023-10" or "2023".
 
 // DateRange returns the first and last day a partial date may mean, and

@@ -138,8 +138,8 @@ func checkHalt(h *Halt, status, asOf, field string) error {
 	if status == "cancelled" || status == "decommissioned" {
 		return problem.Invalid(field, "project.halt-status", "a %s project is not %s: a halt is for a project that may resume", status, h.State)
 	}
-	if err := checkPartialDate(field+".since", h.Since); err != nil {
-		return err
+	if h.Since == "" {
+		return nil
 	}
 	return checkNotAfter(field+".since", h.Since, asOf, "project.halt-since", "the halt's start")
 }

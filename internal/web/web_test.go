@@ -11,6 +11,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/nodetest"
+	"github.com/kongsi/kongsi/internal/projects"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/web"
@@ -108,7 +109,7 @@ func TestSubmitWaitPublished(t *testing.T) {
 // TestOpenAPIDocumentsEveryRoute checks that the OpenAPI description has
 // every API route the site serves.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
-	e := nodetest.New(t, declaration.New())
+	e := nodetest.New(t, declaration.New(), projects.New())
 	_, _, body := e.Do(http.MethodGet, "/api/v1/openapi.json", "")
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
@@ -135,7 +136,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			t.Errorf("%s: the %s operation is not documented", path, method)
 		}
 	}
-	for _, k := range []string{"body.declaration", "body.charter", "Error", "Record"} {
+	for _, k := range []string{"body.declaration", "body.charter", "body.project", "body.election", "Error", "Record"} {
 		if doc.Comps.Schemas[k] == nil {
 			t.Errorf("components.schemas lacks %s", k)
 		}
