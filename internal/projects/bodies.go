@@ -69,7 +69,7 @@ func (b *Body) USD() (float64, bool) {
 // Halt says that a project is stalled or suspended.
 type Halt struct {
 	State  string `json:"state"`
-	Since  string `json:"since"`
+	Since  string `json:"since,omitempty"`
 	Reason string `json:"reason,omitempty"`
 }
 

@@ -312,6 +312,11 @@ func FromOC4IDS(pkg *oc4ids.Package, i int, opts ImportOptions) (string, *Body, 
 	if b.Description == "" {
 		b.Description = strings.TrimSpace(p.Purpose)
 	}
+	for _, c := range p.AdditionalClassifications {
+		if c.Scheme == SchemeHalt && Halts.Has(c.ID) {
+			b.Halt = &Halt{State: c.ID}
+		}
+	}
 	if !Statuses.Has(b.Status) {
 		return fail(at("/status"), "the register needs a project's status, from the OC4IDS projectStatus codelist")
 	}

@@ -92,7 +92,7 @@ func railway() map[string]any {
 			map[string]any{"name": "China Railway Group", "type": "state-owned-enterprise", "role": "contractor", "country": "chn", "party": "org.sponsor"},
 			map[string]any{"name": "China Development Bank", "type": "policy-bank", "role": "lender", "country": "chn"},
 		},
-		"financing":  []any{map[string]any{"instrument": "loan", "provider": "China Development Bank", "amount": 4.5e9, "currency": "USD"}},
+		"financing":  []any{map[string]any{"instrument": "loan", "provider": "China Development Bank", "amount": 4.5e9, "currency": "USD", "year": 2015}},
 		"milestones": []any{map[string]any{"title": "Groundbreaking", "date": "2016-01-21", "status": "met"}},
 		"sources":    []any{map[string]any{"title": "A source"}},
 	}
