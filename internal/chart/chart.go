@@ -55,7 +55,7 @@ func Bars(title, desc string, bars []Bar, format func(float64) string) template.
 				class = "neg"
 			}
 		}
-		label := truncate(bar.Label, 30)
+		label := truncate(bar.Label, 22) // what fits in labelW at the chart's font size
 		if bar.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(bar.Href))
 		}
@@ -334,7 +334,7 @@ func StackedBars(title, desc string, series []string, rows []StackedRow, format 
 	if format == nil {
 		format = Number
 	}
-	const rowH, labelW, valueW, width = 26, 220, 60, 640
+	const rowH, labelW, valueW, width = 26, 230, 60, 640
 	height := rowH*len(rows) + 8
 	hi := 0.0
 	for _, r := range rows {
@@ -355,7 +355,7 @@ func StackedBars(title, desc string, series []string, rows []StackedRow, format 
 		if r.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(r.Href))
 		}
-		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(truncate(r.Label, 34)))
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(truncate(r.Label, 30)))
 		x, sum := float64(labelW), 0.0
 		for j, v := range r.Values {
 			if j >= len(series) || v <= 0 {

@@ -50,8 +50,8 @@ func (l Codelist) Codes() []string {
 var Statuses = Codelist{
 	{"identification", "Identification"},
 	{"preparation", "Preparation"},
-	{"implementation", "Implementation (construction)"},
-	{"completion", "Completion (handover)"},
+	{"implementation", "Implementation"},
+	{"completion", "Completion"},
 	{"maintenance", "In operation"},
 	{"decommissioning", "Decommissioning"},
 	{"decommissioned", "Decommissioned"},

@@ -89,7 +89,7 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 		if d.Color == "status" {
 			class = statusClass(p)
 		}
-		m.Points = append(m.Points, geomap.Point{Lon: *p.Lon, Lat: *p.Lat, Href: p.URL, Class: class,
+		m.Points = append(m.Points, geomap.Point{Lon: *p.Lon, Lat: *p.Lat, Href: p.URL, Class: class, Size: 6,
 			Label: fmt.Sprintf("%s (%s): %s; Belt and Road %s", p.Name, p.HostName, p.StatusLabel(), strings.ToLower(p.DesignationTitle))})
 		hosts[p.Host] = true
 	}

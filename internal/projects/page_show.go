@@ -86,10 +86,13 @@ func (h *handlers) detail(ctx context.Context, id string) (*Detail, error) {
 	}
 	for _, r := range hist {
 		if r.Kind == KindProject {
-			d.BodyIndex = r.Index
-			if err := json.Unmarshal(r.Body, &d.Body); err != nil {
+			// A fresh body for each version: decoding into the previous
+			// one would keep fields a later version leaves out.
+			var b Body
+			if err := json.Unmarshal(r.Body, &b); err != nil {
 				return nil, err
 			}
+			d.Body, d.BodyIndex = b, r.Index
 		}
 	}
 	under, err := browse.Records(ctx, st, browse.Query{Subject: ProjectSubject(id) + "/", Limit: browse.MaxLimit})
@@ -154,6 +157,7 @@ type showData struct {
 	States       []struct{ Code, Title, Meaning string }
 	Positions    [][2]float64 // the location's positions, for the table beside the map (at most 12)
 	More         int          // positions not listed
+	Places       bool         // outreach places are on the map
 	AllElections []*Election
 }
 
@@ -169,6 +173,11 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	if sd.Map, err = projectMap(d); err != nil {
 		return err
+	}
+	for _, o := range d.Outreach {
+		if o.Body != nil && o.Body.Location != nil {
+			sd.Places = true
+		}
 	}
 	if d.Body.Location != nil {
 		ps, _ := d.Body.Location.Positions("location")
@@ -195,6 +204,7 @@ func projectMap(d *Detail) (template.HTML, error) {
 		return "", nil
 	}
 	m := &geomap.Map{
+		Width:     480,
 		Title:     d.Name,
 		Desc:      fmt.Sprintf("Map of %s showing where the project is", d.HostName),
 		Countries: []geomap.CountryStyle{{ISO3: iso, Class: "highlight"}},
@@ -213,7 +223,26 @@ func projectMap(d *Detail) (template.HTML, error) {
 		}
 	}
 	if len(m.Shapes) > 0 || len(m.Points) > 0 {
-		// Fit the project, but not closer than a view of its surroundings.
+		// Show the project and its surroundings: its extent, with a margin
+		// of half its size and at least a degree and a half, and the
+		// neighbouring countries.
+		var b geomap.Bounds
+		for _, sh := range m.Shapes {
+			if g, err := geomap.ParseGeoJSON(sh.GeoJSON); err == nil {
+				b = b.Union(g.Bounds())
+			}
+		}
+		for _, p := range m.Points {
+			b = b.Union(geomap.Bounds{West: p.Lon, South: p.Lat, East: p.Lon, North: p.Lat})
+		}
+		b = b.Pad(max(1.5, (b.East-b.West)/2, (b.North-b.South)/2))
+		// A shape that suits the page: between 0.6 and 1 times as high as
+		// wide (degrees are near enough to square this close to the
+		// equator).
+		cx, cy := (b.West+b.East)/2, (b.South+b.North)/2
+		w, h := b.East-b.West, b.North-b.South
+		w, h = max(w, h), max(h, 0.6*max(w, h))
+		m.Bounds = geomap.Bounds{West: max(cx-w/2, -180), South: max(cy-h/2, -85), East: min(cx+w/2, 180), North: min(cy+h/2, 85)}
 		m.Countries = append(m.Countries, neighbours(iso)...)
 	}
 	m.Desc += "."

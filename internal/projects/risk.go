@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/kongsi/kongsi/internal/store"
@@ -154,11 +155,11 @@ func statusPart(in RiskInput) Part {
 	p := Part{Code: "status", Name: "Status", Max: 25}
 	if in.Halt != "" {
 		p.Points = haltPoints
-		p.Explanation = fmt.Sprintf("The project is %s at the %s stage: a halted project is where a change of government bites first.", in.Halt, Statuses.Title(in.Status))
+		p.Explanation = fmt.Sprintf("The project is %s at the %s stage: a halted project is where a change of government bites first.", in.Halt, strings.ToLower(Statuses.Title(in.Status)))
 		return p
 	}
 	p.Points = statusPoints[in.Status]
-	p.Explanation = fmt.Sprintf("The project is at the %s stage (%.0f points: works and money under way but not delivered weigh most).", Statuses.Title(in.Status), p.Points)
+	p.Explanation = fmt.Sprintf("The project is at the %s stage (%.0f points: works and money under way but not delivered weigh most).", strings.ToLower(Statuses.Title(in.Status)), p.Points)
 	return p
 }
 
@@ -209,7 +210,7 @@ func sponsorPart(in RiskInput) Part {
 		p.Explanation = "No sponsor is of a classified type that carries points."
 		return p
 	}
-	p.Explanation = fmt.Sprintf("The most exposed sponsor is a %s.", SponsorTypes.Title(worst))
+	p.Explanation = fmt.Sprintf("The most exposed sponsor is a %s.", strings.ToLower(SponsorTypes.Title(worst)))
 	return p
 }
 

@@ -84,6 +84,8 @@ func USD(v float64) string {
 	switch a := math.Abs(v); {
 	case a >= 1e9:
 		return fmt.Sprintf("US$%.1f billion", v/1e9)
+	case a >= 1e8:
+		return fmt.Sprintf("US$%.0f million", v/1e6)
 	case a >= 1e6:
 		return fmt.Sprintf("US$%.1f million", v/1e6)
 	case a >= 1e3:
@@ -153,7 +155,7 @@ func designationClass(state string) string {
 	case DesignationWithdrawn:
 		return "s4"
 	case DesignationDenied:
-		return "s2"
+		return "s1"
 	}
 	return "s3"
 }
@@ -229,4 +231,19 @@ func stanceTitle(s string) string {
 		return "withdrew"
 	}
 	return s
+}
+
+// When writes a date as precise as it is known: "9 August 2017", "November
+// 2016", "2016".
+func (labels) When(s string) string {
+	first, _, ok := DateRange(s)
+	switch {
+	case !ok:
+		return s
+	case len(s) == 4:
+		return s
+	case len(s) == 7:
+		return first.Format("January 2006")
+	}
+	return first.Format("2 January 2006")
 }

@@ -192,3 +192,25 @@ func refTo(t *testing.T, e *nodetest.Env, subject string) record.Ref {
 	}
 	return record.Ref{Rel: record.RelPrev, ID: id}
 }
+
+// TestDetailIsTheLatestVersion checks that a project's page and API show
+// its latest description alone, with nothing left over from earlier
+// versions.
+func TestDetailIsTheLatestVersion(t *testing.T) {
+	e := site(t)
+	f := e.F
+	v2 := f.Sign(t, "idn.bappenas", projects.KindProject, subj, with(railway(), "sources", []any{map[string]any{"title": "Dated", "date": "2024-01-01", "publisher": "P"}}, "change_note", "Dated source."), refTo(t, e, subj))
+	e.Submit(v2)
+	v3 := f.Sign(t, "idn.bappenas", projects.KindProject, subj, with(railway(), "sources", []any{map[string]any{"title": "Undated"}}, "change_note", "Undated source."), refTo(t, e, subj))
+	e.Submit(v3)
+	_, _, body := e.Do(http.MethodGet, "/api/v1/projects/idn-jakarta-bandung-hsr", "")
+	var d struct {
+		Body projects.Body `json:"body"`
+	}
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Body.Sources) != 1 || d.Body.Sources[0] != (projects.Source{Title: "Undated"}) || d.Body.ChangeNote != "Undated source." {
+		t.Errorf("sources %+v, change note %q", d.Body.Sources, d.Body.ChangeNote)
+	}
+}
