@@ -388,8 +388,11 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 		return nil
 	})
 	if err != nil {
-		// The state went ahead of the store: bring it back to the store.
-		if oerr := p.Open(ctx, nil); oerr != nil {
+		// The state went ahead of the store: bring it back to the store,
+		// even when ctx is cancelled (closing a node cancels a projector
+		// that may be in the middle of a batch): a state left ahead would
+		// replay these entries a second time on the next catch-up.
+		if oerr := p.Open(context.WithoutCancel(ctx), nil); oerr != nil {
 			return fmt.Errorf("%w; and then couldn't reload the state: %v", err, oerr)
 		}
 		return err

@@ -316,6 +316,22 @@ func publishOne(ctx context.Context, pub publish.Publisher, it mapped, note stri
 	return nil
 }
 
+// settle waits, on a local register, until the projections show what
+// was published, so that the import's records are on the pages when the
+// command returns.
+func settle(ctx context.Context, pub publish.Publisher, s *importStats) error {
+	n := pub.Node()
+	if n == nil || s == nil || !s.published {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := n.Projector.WaitFor(ctx, s.lastIndex+1); err != nil {
+		return fmt.Errorf("couldn't wait for the projections to show the import: %w", err)
+	}
+	return nil
+}
+
 func (s *importStats) report(w io.Writer, what string, took time.Duration) {
 	fmt.Fprintf(w, "%s: %d new, %d updated, %d unchanged, in %s", what, s.created, s.updated, s.unchanged, took.Round(time.Millisecond))
 	if s.published {

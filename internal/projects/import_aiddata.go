@@ -277,7 +277,7 @@ func ImportAidData(ctx context.Context, pub publish.Publisher, args []string, ou
 	version := fs.String("version", AidDataVersion, "the dataset's version, as the records name it")
 	asOf := fs.String("as-of", AidDataAsOf, "the date the dataset speaks as of")
 	dryRun := fs.Bool("dry-run", false, "check and map the rows, and publish nothing")
-	workers := fs.Int("workers", 16, "how many records to have in flight at once")
+	workers := fs.Int("workers", 64, "how many records to have in flight at once")
 	limit := fs.Int("limit", 0, "import at most this many projects (0: all)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: kongsi import aiddata (-data DIR | -register URL -key FILE) [flags] FILE.csv\n\nFlags:")
@@ -388,6 +388,9 @@ func ImportAidData(ctx context.Context, pub publish.Publisher, args []string, ou
 	})
 	close(items)
 	<-done
+	if serr := settle(ctx, pub, stats); perr == nil {
+		perr = serr
+	}
 	stats.report(out, "AidData projects", time.Since(start))
 	if err != nil && !errors.Is(err, errStop) {
 		return err

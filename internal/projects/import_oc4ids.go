@@ -108,6 +108,9 @@ func ImportOC4IDS(ctx context.Context, pub publish.Publisher, args []string, out
 		return nil
 	}
 	stats, err := publishAll(ctx, pub, items, "Updated from OC4IDS package "+pkg.URI+" of "+pkg.PublishedDate, *workers)
+	if serr := settle(ctx, pub, stats); err == nil {
+		err = serr
+	}
 	stats.report(out, "Projects", time.Since(start))
 	if err != nil {
 		return fmt.Errorf("the register refused %w", err)
