@@ -86,6 +86,20 @@ func TestOC4IDSRoundTrip(t *testing.T) {
 	if !strings.Contains(out.String(), "0 new, 0 updated, 2 unchanged") || logSize(dst) != size {
 		t.Errorf("a second import changed the register:\n%s", out.String())
 	}
+	// The destination's own export, imported back, changes nothing either:
+	// its projects restate the first package, not this one.
+	buf.Reset()
+	if err := projects.ExportOC4IDS(ctx, dst.Node.Store, &buf, []string{"-schema", schema, "-uri", "https://example.org/other.json"}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, buf.Bytes(), 0o644)
+	out.Reset()
+	if err := projects.ImportOC4IDS(ctx, pub, []string{"-schema", schema, file}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "restates another dataset") || logSize(dst) != size {
+		t.Errorf("importing the register's own export changed it:\n%s", out.String())
+	}
 }
 
 func TestOC4IDSImportRefusals(t *testing.T) {

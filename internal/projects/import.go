@@ -162,6 +162,20 @@ func sameBody(a json.RawMessage, b *Body) bool {
 	return reflect.DeepEqual(x, y)
 }
 
+// otherDataset reports whether an existing project restates another
+// dataset than b: an import updates the projects of its own dataset only,
+// so that importing a register's export into it, or two datasets that name
+// the same project, does not overwrite one source with another.
+func otherDataset(existing json.RawMessage, b *Body) bool {
+	var old struct {
+		Provenance *Provenance `json:"provenance"`
+	}
+	if json.Unmarshal(existing, &old) != nil || old.Provenance == nil || b.Provenance == nil {
+		return false
+	}
+	return old.Provenance.Publisher != b.Provenance.Publisher || old.Provenance.Dataset != b.Provenance.Dataset
+}
+
 // bodyChecker checks mapped bodies against the project kind's schema and
 // the location rule, before anything is published.
 type bodyChecker struct {
@@ -291,6 +305,11 @@ func publishOne(ctx context.Context, pub publish.Publisher, it mapped, note stri
 	case exists && author != pub.Author():
 		stats.mu.Lock()
 		stats.skipped = append(stats.skipped, fmt.Sprintf("%s: %s is published by %s, not updated", it.what, subject, author))
+		stats.mu.Unlock()
+		return nil
+	case exists && otherDataset(body, &b):
+		stats.mu.Lock()
+		stats.skipped = append(stats.skipped, fmt.Sprintf("%s: %s restates another dataset, not updated from this one", it.what, subject))
 		stats.mu.Unlock()
 		return nil
 	case exists && sameBody(body, &b):

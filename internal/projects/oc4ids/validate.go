@@ -177,6 +177,10 @@ func (v *Validator) Validate(data []byte) error {
 			return
 		}
 		p := Problem{Path: path, Message: e.ErrorKind.LocalizedString(printer)}
+		if en, ok := e.ErrorKind.(*kind.Enum); ok && len(en.Want) > 12 {
+			// Codelists such as currencies are long: name the value.
+			p.Message = fmt.Sprintf("%s is not one of the %d values of its codelist", truncateValue(en.Got), len(en.Want))
+		}
 		if kw := e.ErrorKind.KeywordPath(); len(kw) > 0 {
 			p.Rule = kw[len(kw)-1]
 		}
@@ -201,3 +205,15 @@ func pointer(loc []string) string {
 }
 
 func escape(t string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(t) }
+
+// truncateValue writes a JSON value for a message, at most 60 characters.
+func truncateValue(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	if len(b) > 60 {
+		return string(b[:57]) + "..."
+	}
+	return string(b)
+}
