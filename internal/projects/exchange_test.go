@@ -3,6 +3,8 @@ package projects_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/nodetest"
 	"github.com/kongsi/kongsi/internal/projects"
+	"github.com/kongsi/kongsi/internal/projects/oc4ids"
 	"github.com/kongsi/kongsi/internal/publish"
 )
 
@@ -173,4 +176,33 @@ func TestExportIATIValidates(t *testing.T) {
 	if err := exec.Command(xmllint, "--noout", "--schema", xsd, file).Run(); err == nil {
 		t.Error("xmllint accepted a broken file")
 	}
+}
+
+// FuzzFromOC4IDS maps any parsed package's projects: no panic, and every
+// project either maps to a body the register's rules can check or is
+// refused with a place in the package.
+func FuzzFromOC4IDS(f *testing.F) {
+	f.Add([]byte(`{"uri":"https://x","version":"0.9","publishedDate":"2024-01-01T00:00:00Z","publisher":{"name":"x"},"projects":[{"id":"a","title":"b","status":"implementation","sector":["transport.rail"],"locations":[{"description":"d","geometry":{"type":"Point","coordinates":[106.8,-6.2]},"address":{"countryName":"Indonesia"}}],"parties":[{"name":"p","roles":["funder"]}],"budget":{"amount":{"amount":5,"currency":"USD"},"finance":[{"id":"1","type":"loan","value":{"amount":3,"currency":"CNY"}}]},"milestones":[{"id":"1","dateMet":"2020-01-01T00:00:00Z"}]}]}`))
+	f.Add([]byte(`{"projects":[null,{"id":"x","locations":[{"geometry":{"type":"LineString","coordinates":[[1,2]]}}]}]}`))
+	f.Add([]byte(`{"projects":[{"id":"Ω","title":" ","identifiers":[{"id":"idn-a","scheme":"kongsi"}]}]}`))
+	opts := projects.ImportOptions{States: map[string]string{"idn": "Indonesia", "mys": "Malaysia"}, Today: "2026-01-01"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pkg, err := oc4ids.Parse(data)
+		if err != nil {
+			return
+		}
+		for i := range pkg.Projects {
+			id, b, err := projects.FromOC4IDS(pkg, i, opts)
+			if err != nil {
+				var me *projects.MapError
+				if !errors.As(err, &me) || !strings.HasPrefix(me.Path, fmt.Sprintf("/projects/%d", i)) {
+					t.Fatalf("error without its place: %v", err)
+				}
+				continue
+			}
+			if !projects.ValidID(id) || b.Name == "" || len(b.Sector) == 0 || len(b.Sponsors) == 0 || b.AsOf > opts.Today {
+				t.Fatalf("mapped %q to %+v", id, b)
+			}
+		}
+	})
 }

@@ -278,6 +278,9 @@ func httpURL(s string) string {
 // naming the place in the package.
 func FromOC4IDS(pkg *oc4ids.Package, i int, opts ImportOptions) (string, *Body, error) {
 	p := pkg.Projects[i]
+	if p == nil {
+		return "", nil, &MapError{Path: fmt.Sprintf("/projects/%d", i), Msg: "a project is an object"}
+	}
 	at := func(format string, args ...any) string {
 		return fmt.Sprintf("/projects/%d", i) + fmt.Sprintf(format, args...)
 	}

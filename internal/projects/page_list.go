@@ -3,8 +3,10 @@ package projects
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/kongsi/kongsi/internal/chart"
 	"github.com/kongsi/kongsi/internal/problem"
@@ -154,7 +156,7 @@ func summaryCharts(all []*Summary, f Filter) []figure {
 	byStatus := count(func(p *Summary) []string { return []string{p.Status} }, Statuses.Title)
 	// Statuses in lifecycle order rather than by count.
 	sort.SliceStable(byStatus, func(i, j int) bool {
-		return indexOf(Statuses.Codes(), byStatus[i].key) < indexOf(Statuses.Codes(), byStatus[j].key)
+		return slices.Index(Statuses.Codes(), byStatus[i].key) < slices.Index(Statuses.Codes(), byStatus[j].key)
 	})
 	byDesignation := count(func(p *Summary) []string { return []string{p.Designation} }, DesignationTitle)
 	var amounts []tally
@@ -180,15 +182,6 @@ func summaryCharts(all []*Summary, f Filter) []figure {
 			"Sum of the US dollar amounts reported with each project (its budget, or else its financing), leaving out projects counted in another. Figures are as each source reports them: AidData's are in constant 2017 dollars, others in dollars of their day, so the sums are indicative only."})
 	}
 	return figs
-}
-
-func indexOf(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return len(xs)
 }
 
 func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) error {
@@ -229,25 +222,12 @@ func (h *handlers) apiListCSV(w http.ResponseWriter, r *http.Request) error {
 		for _, s := range p.Sponsors {
 			sponsors = append(sponsors, s.Name+" ("+s.Type+", "+s.Role+")")
 		}
-		rows = append(rows, []string{p.ID, p.Name, p.Host, p.HostName, join(p.Sectors), p.Type, p.Status, p.Halt, p.Designation,
-			join(p.SponsorTypes), joinWith(sponsors, "; "), amount, strconv.FormatBool(p.InTotals), p.Publisher, p.ReportedBy, p.Dataset, p.AsOf,
+		rows = append(rows, []string{p.ID, p.Name, p.Host, p.HostName, strings.Join(p.Sectors, " "), p.Type, p.Status, p.Halt, p.Designation,
+			strings.Join(p.SponsorTypes, " "), strings.Join(sponsors, "; "), amount, strconv.FormatBool(p.InTotals), p.Publisher, p.ReportedBy, p.Dataset, p.AsOf,
 			floatOrEmpty(p.Lon), floatOrEmpty(p.Lat), p.Updated, strconv.FormatUint(p.HeadIndex, 10)})
 	}
 	return web.WriteCSV(w, "projects.csv", []string{"id", "name", "host", "host_name", "sectors", "type", "status", "halt", "designation",
 		"sponsor_types", "sponsors", "amount_usd", "in_totals", "publisher", "reported_by", "dataset", "as_of", "lon", "lat", "updated", "head_index"}, rows)
-}
-
-func join(xs []string) string { return joinWith(xs, " ") }
-
-func joinWith(xs []string, sep string) string {
-	out := ""
-	for i, x := range xs {
-		if i > 0 {
-			out += sep
-		}
-		out += x
-	}
-	return out
 }
 
 func floatOrEmpty(f *float64) string {

@@ -69,25 +69,6 @@ func (s *ProjectState) isPublisherSide(p *ledger.Party) bool {
 	}
 }
 
-// Relation says in words how a party relates to a project, for pages: "host
-// government", "sponsor side", "publisher"…; "" for none.
-func (s *ProjectState) Relation(p *ledger.Party) string {
-	var out []string
-	if s.isPublisherSide(p) {
-		out = append(out, "publisher")
-	}
-	if isHostGovernment(p, s.Host) {
-		out = append(out, "host government")
-	}
-	if s.isSponsorSide(p) {
-		out = append(out, "sponsor side")
-	}
-	if isDesignating(p, s.Host) {
-		out = append(out, "designating authority")
-	}
-	return strings.Join(out, ", ")
-}
-
 // projectOf returns the state of the project a subject belongs to.
 func projectOf(c *ledger.Context, id string) (*ProjectState, error) {
 	h, ok := c.HeadOf(ProjectSubject(id))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/kongsi/kongsi/internal/browse"
@@ -130,16 +131,8 @@ func (h *handlers) stateOptions(ctx context.Context) ([]stateOption, map[string]
 	for code, name := range names {
 		out = append(out, stateOption{code, name})
 	}
-	sortOptions(out)
+	slices.SortFunc(out, func(a, b stateOption) int { return strings.Compare(a.Name, b.Name) })
 	return out, names, nil
-}
-
-func sortOptions(o []stateOption) {
-	for i := 1; i < len(o); i++ {
-		for j := i; j > 0 && o[j].Name < o[j-1].Name; j-- {
-			o[j], o[j-1] = o[j-1], o[j]
-		}
-	}
 }
 
 // designationClass is the colour of a designation state on maps and
