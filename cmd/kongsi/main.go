@@ -19,6 +19,7 @@ import (
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/trade"
+	"github.com/kongsi/kongsi/internal/projects"
 	"k8s.io/klog/v2"
 )
 
@@ -49,7 +50,7 @@ func init() {
 
 // modules are the register's modules, in the order their pages appear.
 func modules() []module.Module {
-	return []module.Module{declaration.New(), security.New(), accountability.New(), trade.New()}
+	return []module.Module{declaration.New(), security.New(), projects.New(), accountability.New(), trade.New()}
 }
 
 func usage(w io.Writer) {

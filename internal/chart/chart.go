@@ -347,7 +347,16 @@ type StackRow struct {
 // StackSeries names one segment of every stacked bar.
 type StackSeries struct {
 	Name  string
-	Class string // "s1" … "s6", "neg"
+	Class string // "s1" … "s6", "neg"; by default the series' place
+}
+
+// SeriesNamed makes series with the given names and the default colours.
+func SeriesNamed(names ...string) []StackSeries {
+	out := make([]StackSeries, len(names))
+	for i, n := range names {
+		out[i] = StackSeries{Name: n}
+	}
+	return out
 }
 
 // Stacked draws horizontal stacked bars: each row's values laid end to end,

@@ -15,6 +15,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/projects"
 	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/trade"
@@ -25,7 +26,7 @@ import (
 // data was accepted, and audits the result.
 func TestFound(t *testing.T) {
 	ctx := context.Background()
-	ms := []module.Module{declaration.New(), security.New(), accountability.New(), trade.New()}
+	ms := []module.Module{declaration.New(), security.New(), projects.New(), accountability.New(), trade.New()}
 	dir := t.TempDir()
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := demo.Found(ctx, cfg, ms, nil); err != nil {
@@ -48,7 +49,8 @@ func TestFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 || rep.Kinds[trade.Kind] != len(demoReleases) {
+	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 || rep.Kinds[trade.Kind] != len(demoReleases) ||
+		rep.Kinds[projects.KindProject] < 7 || rep.Kinds[projects.KindElection] < 10 || rep.Kinds[projects.KindDesignation] < 6 || rep.Kinds[projects.KindOutreach] < 2 {
 		t.Errorf("records by kind: %v", rep.Kinds)
 	}
 	// The accountability module's demo data: every kind, in number.
@@ -112,6 +114,22 @@ func TestFound(t *testing.T) {
 		if r.Status != trade.StatusLoaded || r.LoadedRows != r.Rows || r.SourceTitle == "" {
 			t.Errorf("release %s: %s (%s), %d of %d rows", r.Subject, r.Status, r.StatusDetail, r.LoadedRows, r.Rows)
 		}
+	}
+	// The projects' designations derive from the demo's attestations.
+	for id, want := range map[string]string{
+		"idn-jakarta-bandung-hsr": projects.DesignationConfirmed, "lao-laos-china-railway": projects.DesignationConfirmed,
+		"mmr-kyaukphyu-deep-sea-port": projects.DesignationClaimed, "vnm-cat-linh-ha-dong-metro": projects.DesignationNone,
+	} {
+		p, err := projects.Get(ctx, n.Store, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Designation != want {
+			t.Errorf("%s: designation %s, want %s", id, p.Designation, want)
+		}
+	}
+	if p, err := projects.Get(ctx, n.Store, "mys-east-coast-rail-link"); err != nil || p.Halt != "" || p.Records != 4 {
+		t.Errorf("the ECRL after its suspension and resumption: %+v, %v", p, err)
 	}
 	if err := n.Close(ctx); err != nil {
 		t.Fatal(err)

@@ -287,7 +287,7 @@ type parsed struct {
 	rec      *record.Record
 	kind     *ledger.Kind
 	text     string
-	prepared map[Projection]any
+	prepared []any // by the position of the projection in projectionsFor
 	err      error
 }
 
@@ -302,7 +302,8 @@ func (p *Projector) prepare(e tlog.Entry) parsed {
 		return out
 	}
 	out.text = searchText(out.rec)
-	for _, pr := range p.projectionsFor(out.rec.Kind) {
+	prs := p.projectionsFor(out.rec.Kind)
+	for i, pr := range prs {
 		if pp, ok := pr.(Preparer); ok {
 			v, err := pp.Prepare(out.rec)
 			if err != nil {
@@ -310,9 +311,9 @@ func (p *Projector) prepare(e tlog.Entry) parsed {
 				return out
 			}
 			if out.prepared == nil {
-				out.prepared = map[Projection]any{}
+				out.prepared = make([]any, len(prs))
 			}
-			out.prepared[pr] = v
+			out.prepared[i] = v
 		}
 	}
 	return out
@@ -433,8 +434,11 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 			a.Head, _ = st.Head(e.rec.Subject)
 			a.Summary = p.opts.Kinds.Summary(e.rec.Kind, e.rec.Subject, e.rec.Body)
 			a.Text = e.text
-			for _, pr := range p.projectionsFor(e.rec.Kind) {
-				a.Prepared = e.prepared[pr]
+			for i, pr := range p.projectionsFor(e.rec.Kind) {
+				a.Prepared = nil
+				if e.prepared != nil {
+					a.Prepared = e.prepared[i]
+				}
 				if err := pr.Apply(ctx, tx, a); err != nil {
 					return fmt.Errorf("couldn't project entry %d: %w", e.index, err)
 				}
@@ -448,8 +452,11 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 		return nil
 	})
 	if err != nil {
-		// The state went ahead of the store: bring it back to the store.
-		if oerr := p.Open(ctx, nil); oerr != nil {
+		// The state went ahead of the store: bring it back to the store,
+		// even when ctx is cancelled (closing a node cancels a projector
+		// that may be in the middle of a batch): a state left ahead would
+		// replay these entries a second time on the next catch-up.
+		if oerr := p.Open(context.WithoutCancel(ctx), nil); oerr != nil {
 			return fmt.Errorf("%w; and then couldn't reload the state: %v", err, oerr)
 		}
 		return err

@@ -216,3 +216,71 @@ func TestDataDir(t *testing.T) {
 		t.Errorf("projections were given the data directories %q, want [%q]", rec.dirs, dir)
 	}
 }
+
+// cancelling is a projection that cancels the projector's context the
+// first time it is given a memo, as closing a node does to a projector in
+// the middle of a batch.
+type cancelling struct {
+	cancel func()
+	done   *bool
+}
+
+func (cancelling) Schema() store.Schema { return store.Schema{Name: "cancelling"} }
+func (cancelling) Kinds() []string      { return []string{"memo"} }
+func (c cancelling) Apply(ctx context.Context, tx *store.Tx, a *projector.Applied) error {
+	if !*c.done {
+		*c.done = true
+		c.cancel()
+		return ctx.Err()
+	}
+	return nil
+}
+
+// TestCancelledBatchLeavesTheStateWithTheStore checks that a batch cut
+// short by a cancelled context leaves the projector's state where the store
+// is, so that the next catch-up applies the batch once, not twice.
+func TestCancelledBatchLeavesTheStateWithTheStore(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	dir := t.TempDir()
+	l, err := tlog.Open(ctx, tlog.Options{Dir: filepath.Join(dir, "log"), Signer: f.LogSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := sequencer.New(ctx, l, kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range [][]byte{f.CharterEntry, f.Sign(t, "vnm.mfa", "memo", "memos/vnm/a", map[string]any{"text": "a"}), f.Sign(t, "vnm.mfa", "memo", "memos/vnm/b", map[string]any{"text": "b"})} {
+		if _, err := seq.Submit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seq.Close()
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := note.NewVerifier(f.LogVKey)
+	cctx, cancel := context.WithCancel(ctx)
+	done := false
+	ps := []projector.Projection{cancelling{cancel: cancel, done: &done}}
+	st, err := store.OpenSQLite(ctx, filepath.Join(dir, "store.db"), projector.Schemas(ps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := projector.New(projector.Options{Source: tlog.DirSource(filepath.Join(dir, "log")), Verifier: v, Store: st, Kinds: kinds, Projections: ps, Logger: quiet})
+	if err := p.Open(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.CatchUp(cctx, nil); err == nil {
+		t.Fatal("a cancelled catch-up succeeded")
+	}
+	if err := p.CatchUp(ctx, nil); err != nil {
+		t.Fatalf("the catch-up after a cancelled one: %v", err)
+	}
+	if p.Applied() != 3 {
+		t.Errorf("applied %d entries, want 3", p.Applied())
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/nodetest"
 	"github.com/kongsi/kongsi/internal/problem"
+	"github.com/kongsi/kongsi/internal/projects"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
@@ -116,7 +117,7 @@ func TestSubmitWaitPublished(t *testing.T) {
 // TestOpenAPIDocumentsEveryRoute checks that the OpenAPI description has
 // every API route the site serves.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
-	e := nodetest.New(t, declaration.New(), security.New(), accountability.New(), trade.New())
+	e := nodetest.New(t, declaration.New(), security.New(), projects.New(), accountability.New(), trade.New())
 	_, _, body := e.Do(http.MethodGet, "/api/v1/openapi.json", "")
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
@@ -143,7 +144,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			t.Errorf("%s: the %s operation is not documented", path, method)
 		}
 	}
-	for _, k := range []string{"body.declaration", "body.commitment", "body.action", "body.programme.confirmation", "body.trade.release", "body.charter", "Error", "Record"} {
+	for _, k := range []string{"body.declaration", "body.commitment", "body.action", "body.programme.confirmation", "body.trade.release", "body.project", "body.election", "body.charter", "Error", "Record"} {
 		if doc.Comps.Schemas[k] == nil {
 			t.Errorf("components.schemas lacks %s", k)
 		}
