@@ -35,6 +35,11 @@ type Kind struct {
 	// SubjectHelp describes the subject's form for error messages:
 	// "declarations/<state>/<topic>".
 	SubjectHelp string
+	// Roles are the roles of which an authority authoring this kind
+	// usually holds one ("declarations", "governance"); empty when no role
+	// is needed. It is a hint for tools that offer a party the kinds it may
+	// author (the desk), and is never enforced: Check decides.
+	Roles []string
 	// Check decides whether the record may be appended, given the register's
 	// state in c, and returns the subject's new state, kept in its Head.Data
 	// for the records that follow. It MUST be a function of c alone, so that
