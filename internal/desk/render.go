@@ -31,9 +31,9 @@ func (d *Desk) funcs() template.FuncMap {
 			}
 			return *p
 		},
-		"add":       func(a, b int) int { return a + b },
-		"rowItem":   func(f *Field, label string, n int) rowItem { return rowItem{F: f, Label: label, N: n} },
-		"dictVS":    func(v any, s *Schema) valueArg { return valueArg{V: v, S: s} },
+		"add":     func(a, b int) int { return a + b },
+		"rowItem": func(f *Field, label string, n int) rowItem { return rowItem{F: f, Label: label, N: n} },
+		"dictVS":  func(v any, s *Schema) valueArg { return valueArg{V: v, S: s} },
 		"itemsOf": func(s *Schema) *Schema {
 			if s == nil {
 				return nil
