@@ -159,11 +159,11 @@ func (r *register) fetch(ctx context.Context) (*Catalogue, error) {
 // one of the kind's roles, or any party for a kind that names none. The
 // register's policy is the final word.
 func likely(k *Kind, p *web.PartyDetail) bool {
-	if p == nil || p.Party == nil {
+	if p == nil || p.Party == nil || k.Multisig {
 		return false
 	}
 	if len(k.Roles) == 0 {
-		return !k.Multisig
+		return true
 	}
 	for _, r := range k.Roles {
 		if slices.Contains(p.Roles, r) {
