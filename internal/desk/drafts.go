@@ -119,7 +119,7 @@ func (d *Desk) newDraft(w http.ResponseWriter, r *http.Request, v *view) {
 		if ok {
 			p.Head, p.BaseID, p.BaseVersion = h, h.ID, h.Version
 			if h.Kind == k.Name {
-				rec, err := d.reg.recordByID(r.Context(), h.ID)
+				rec, err := d.reg.recordByIDSoon(r.Context(), h.ID)
 				var body map[string]any
 				if err == nil {
 					err = decodeJSON(rec.Body, &body)

@@ -68,6 +68,8 @@ type decoder struct {
 // one, JSON that does not parse, an option that is not offered) is kept as
 // the text given, and reported. It returns an empty object for an empty
 // form. Values whose names the schema does not know are ignored.
+// A group that the schema requires is there, empty, when its fields are
+// all blank.
 func DecodeForm(s *Schema, form url.Values) (map[string]any, []Problem) {
 	d := &decoder{form: form}
 	v, ok := d.decode(s, bodyName, true)
@@ -97,7 +99,11 @@ func (d *decoder) decode(s *Schema, name string, required bool) (any, bool) {
 				m[p.Name] = v
 			}
 		}
-		return m, len(m) > 0
+		if len(m) == 0 && name != bodyName {
+			return nil, false
+		}
+		fillRequired(s, m)
+		return m, true
 	case wRows:
 		var out []any
 		for _, i := range d.rows(name) {
@@ -171,6 +177,20 @@ func (d *decoder) decode(s *Schema, name string, required bool) (any, bool) {
 		return v, true
 	}
 	return raw, true
+}
+
+// fillRequired puts into an object that is there the groups it requires
+// whose fields were all left blank: a group such as an activity's size,
+// whose members are all optional, is then there and empty, as "nothing
+// stated" is written.
+func fillRequired(s *Schema, m map[string]any) {
+	for _, p := range s.Properties {
+		if _, ok := m[p.Name]; !ok && s.IsRequired(p.Name) && widget(p.Schema, true) == wObject {
+			sub := map[string]any{}
+			fillRequired(p.Schema, sub)
+			m[p.Name] = sub
+		}
+	}
 }
 
 // scalar reads the text of a field, tidied: surrounding blanks removed, line

@@ -231,6 +231,22 @@ func (r *register) recordByID(ctx context.Context, id string) (*web.RecordDetail
 	return &rec, nil
 }
 
+// recordByIDSoon reads a record the register has just admitted, waiting a
+// little for its pages to catch up with its log.
+func (r *register) recordByIDSoon(ctx context.Context, id string) (*web.RecordDetail, error) {
+	for i := 0; ; i++ {
+		rec, err := r.recordByID(ctx, id)
+		if !errors.Is(err, publish.ErrNotFound) || i == 10 {
+			return rec, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
 // submit sends a signed record and waits until a checkpoint covers it.
 func (r *register) submit(ctx context.Context, entry []byte) (*web.SubmitResult, error) {
 	var res web.SubmitResult
