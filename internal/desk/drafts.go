@@ -23,6 +23,10 @@ import (
 // record carries the time it was shown.
 const reviewTTL = 15 * time.Minute
 
+// changeNote is the field in which the register's kinds say what a new
+// version changes, by convention.
+const changeNote = "change_note"
+
 // refsName is the name of the references' rows in the form.
 const refsName = "r"
 
@@ -125,6 +129,9 @@ func (d *Desk) newDraft(w http.ResponseWriter, r *http.Request, v *view) {
 					err = decodeJSON(rec.Body, &body)
 				}
 				if err == nil {
+					// A change note says what the next version changes:
+					// the current one's does not carry over.
+					delete(body, changeNote)
 					form, p.Prefilled = EncodeForm(k.Form, body), true
 				} else {
 					// Not projected yet, most likely: the form starts

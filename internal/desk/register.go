@@ -49,6 +49,15 @@ func (c *Catalogue) Kind(name string) (*Kind, bool) {
 	return k, ok
 }
 
+// KindTitle names a kind for people, or gives its name when the register no
+// longer has it.
+func (c *Catalogue) KindTitle(name string) string {
+	if k, ok := c.byName[name]; ok {
+		return k.Title
+	}
+	return name
+}
+
 // LikelyKinds and OtherKinds split the kinds by whether the party's roles
 // fit them.
 func (c *Catalogue) LikelyKinds() []*Kind { return c.filter(true) }
