@@ -39,6 +39,7 @@ func init() {
 		{"keygen", "make a party's key pair", runKeygen},
 		{"sign", "sign a record (a JSON body in, a signed record out)", runSign},
 		{"submit", "submit signed records to a register", runSubmit},
+		{"desk", "a party's desk: write, sign and submit records from a browser", runDesk},
 		{"verify", "check a record against the public log alone", runVerify},
 		{"audit", "replay a whole log and check every rule", runAudit},
 		{"rebuild", "rebuild a register's projections from its log", runRebuild},

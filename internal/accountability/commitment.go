@@ -106,6 +106,7 @@ func commitmentKinds() []*ledger.Kind {
 			Subject:     commitmentSubject,
 			SubjectHelp: "commitments/<commitment>",
 			Check:       checkCommitment,
+			Roles:       rolesPledge,
 			Summary: func(b json.RawMessage) string {
 				var c Commitment
 				json.Unmarshal(b, &c)
@@ -119,6 +120,7 @@ func commitmentKinds() []*ledger.Kind {
 			Subject:     reportSubject,
 			SubjectHelp: "commitments/<commitment>/reports/<report>",
 			Check:       checkReport,
+			Roles:       rolesPledge,
 			Summary: func(b json.RawMessage) string {
 				var r Report
 				json.Unmarshal(b, &r)
@@ -132,6 +134,7 @@ func commitmentKinds() []*ledger.Kind {
 			Subject:     assessmentSubject,
 			SubjectHelp: "commitments/<commitment>/assessments/<assessment>",
 			Check:       checkAssessment,
+			Roles:       rolesPledge,
 			Summary: func(b json.RawMessage) string {
 				var a Assessment
 				json.Unmarshal(b, &a)

@@ -143,6 +143,7 @@ func cooperationKinds() []*ledger.Kind {
 			Subject:     initiativeSubject,
 			SubjectHelp: "initiatives/<initiative>",
 			Check:       checkInitiative,
+			Roles:       rolesPledge,
 			Summary: func(b json.RawMessage) string {
 				var i Initiative
 				json.Unmarshal(b, &i)
@@ -156,6 +157,7 @@ func cooperationKinds() []*ledger.Kind {
 			Subject:     actionSubject,
 			SubjectHelp: "actions/<initiative>/<action>",
 			Check:       checkAction,
+			Roles:       rolesPledge,
 			Summary: func(b json.RawMessage) string {
 				var a Action
 				json.Unmarshal(b, &a)

@@ -88,6 +88,7 @@ func exchangeKinds() []*ledger.Kind {
 			Subject:     tourismSubject,
 			SubjectHelp: "exchanges/tourism/<origin>/<destination>/<year>",
 			Check:       checkTourism,
+			Roles:       rolesStatistics,
 			Summary: func(b json.RawMessage) string {
 				var t Tourism
 				json.Unmarshal(b, &t)
@@ -101,6 +102,7 @@ func exchangeKinds() []*ledger.Kind {
 			Subject:     visitSubject,
 			SubjectHelp: "exchanges/visits/<visit>",
 			Check:       checkVisit,
+			Roles:       rolesPledge,
 			Summary: func(b json.RawMessage) string {
 				var v Visit
 				json.Unmarshal(b, &v)
@@ -114,6 +116,7 @@ func exchangeKinds() []*ledger.Kind {
 			Subject:     eventSubject,
 			SubjectHelp: "exchanges/events/<event>",
 			Check:       checkEvent,
+			Roles:       rolesPledge,
 			Summary: func(b json.RawMessage) string {
 				var e Event
 				json.Unmarshal(b, &e)

@@ -85,6 +85,7 @@ func programmeKinds() []*ledger.Kind {
 			Subject:     programmeSubject,
 			SubjectHelp: "programmes/<programme>",
 			Check:       checkProgramme,
+			Roles:       rolesDevelopment,
 			Summary: func(b json.RawMessage) string {
 				var p Programme
 				json.Unmarshal(b, &p)
@@ -98,6 +99,7 @@ func programmeKinds() []*ledger.Kind {
 			Subject:     deliverySubject,
 			SubjectHelp: "programmes/<programme>/deliveries/<delivery>",
 			Check:       checkDelivery,
+			Roles:       rolesDevelopment,
 			Summary: func(b json.RawMessage) string {
 				var d Delivery
 				json.Unmarshal(b, &d)
@@ -111,6 +113,7 @@ func programmeKinds() []*ledger.Kind {
 			Subject:     confirmationSubject,
 			SubjectHelp: "programmes/<programme>/deliveries/<delivery>/confirmation",
 			Check:       checkConfirmation,
+			Roles:       rolesDevelopment,
 			Summary: func(b json.RawMessage) string {
 				var c Confirmation
 				json.Unmarshal(b, &c)

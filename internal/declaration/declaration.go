@@ -90,6 +90,7 @@ func (*Module) Kinds() []*ledger.Kind {
 		Subject:     regexp.MustCompile(`^declarations/[a-z]{3}/[a-z0-9][a-z0-9-]{0,79}$`),
 		SubjectHelp: "declarations/<state>/<topic>",
 		Check:       check,
+		Roles:       []string{RoleDeclarations, ledger.RoleGovernance},
 		Summary: func(b json.RawMessage) string {
 			var d Body
 			json.Unmarshal(b, &d)

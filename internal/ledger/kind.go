@@ -35,6 +35,11 @@ type Kind struct {
 	// SubjectHelp describes the subject's form for error messages:
 	// "declarations/<state>/<topic>".
 	SubjectHelp string
+	// Roles are the roles of which an authority authoring this kind
+	// usually holds one ("declarations", "governance"); empty when no role
+	// is needed. It is a hint for tools that offer a party the kinds it may
+	// author (the desk), and is never enforced: Check decides.
+	Roles []string
 	// Check decides whether the record may be appended, given the register's
 	// state in c, and returns the subject's new state, kept in its Head.Data
 	// for the records that follow. It MUST be a function of c alone, so that
@@ -116,19 +121,9 @@ func NewKinds(kinds ...*Kind) (*Kinds, error) {
 		if k.Check == nil || k.Subject == nil {
 			return nil, fmt.Errorf("kind %q needs a Check and a Subject", k.Name)
 		}
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft2020)
-		c.AssertFormat()
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(k.Schema))
-		if err != nil {
-			return nil, fmt.Errorf("couldn't parse the schema of kind %q: %w", k.Name, err)
-		}
-		url := "https://kongsi.invalid/schemas/" + k.Name + ".json"
-		if err := c.AddResource(url, doc); err != nil {
-			return nil, fmt.Errorf("couldn't load the schema of kind %q: %w", k.Name, err)
-		}
-		if k.schema, err = c.Compile(url); err != nil {
-			return nil, fmt.Errorf("couldn't compile the schema of kind %q: %w", k.Name, err)
+		var err error
+		if k.schema, err = CompileSchema(k.Name, k.Schema); err != nil {
+			return nil, err
 		}
 		k.order = propertyOrder(k.Schema)
 		ks.byName[k.Name] = k
@@ -136,6 +131,29 @@ func NewKinds(kinds ...*Kind) (*Kinds, error) {
 	}
 	slices.Sort(ks.names)
 	return ks, nil
+}
+
+// CompileSchema compiles the JSON Schema of a kind's body as the register
+// does: draft 2020-12, with formats asserted. Tools that check bodies before
+// they are signed (the desk) use it, so that they accept what the register
+// accepts.
+func CompileSchema(kind string, schema []byte) (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		return nil, fmt.Errorf("couldn't parse the schema of kind %q: %w", kind, err)
+	}
+	url := "https://kongsi.invalid/schemas/" + kind + ".json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, fmt.Errorf("couldn't load the schema of kind %q: %w", kind, err)
+	}
+	sch, err := c.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't compile the schema of kind %q: %w", kind, err)
+	}
+	return sch, nil
 }
 
 // Get returns the kind with the given name.

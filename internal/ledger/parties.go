@@ -46,6 +46,7 @@ func coreKinds() []*Kind {
 			Doc:    "Founds the register: its origin, its log key, its member states and their authorities, its organisations. The first record of the log; signed by the governance authority of every founding state.",
 			Schema: schema(KindCharter), Subject: regexp.MustCompile(`^charter$`), SubjectHelp: "charter",
 			Check: checkCharter, ExtraKeys: charterKeys,
+			Roles:   []string{RoleGovernance},
 			Summary: func(b json.RawMessage) string { return "Charter: " + field(b, "name") },
 		},
 		{
@@ -53,6 +54,7 @@ func coreKinds() []*Kind {
 			Doc:    "Admits a member state (with its first authorities) or an organisation. Needs the signatures of the governance authorities of a quorum of member states, and of every key it admits.",
 			Schema: schema(KindPartyAdmit), Subject: partySubject, SubjectHelp: "parties/<id>",
 			Check: checkAdmit, ExtraKeys: admitKeys,
+			Roles: []string{RoleGovernance},
 			Summary: func(b json.RawMessage) string {
 				var a admitBody
 				json.Unmarshal(b, &a)
@@ -64,6 +66,7 @@ func coreKinds() []*Kind {
 			Doc:    "Changes a member state's or organisation's name, roles or key. Needs the signatures of a quorum of member states.",
 			Schema: schema(KindPartyUpdate), Subject: partySubject, SubjectHelp: "parties/<id>",
 			Check: checkPartyUpdate, ExtraKeys: bodyKey,
+			Roles:   []string{RoleGovernance},
 			Summary: func(b json.RawMessage) string { return "Update of " + field(b, "name") },
 		},
 		{
@@ -71,6 +74,7 @@ func coreKinds() []*Kind {
 			Doc:    "A member state registers one of its authorities, or changes its name, roles or key, or retires it. Signed by the state's governance authority.",
 			Schema: schema(KindAuthorityRegister), Subject: partySubject, SubjectHelp: "parties/<state>.<authority>",
 			Check: checkAuthorityRegister, ExtraKeys: bodyKey,
+			Roles:   []string{RoleGovernance},
 			Summary: func(b json.RawMessage) string { return "Registration of " + field(b, "name") },
 		},
 		{

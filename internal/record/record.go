@@ -187,14 +187,17 @@ func Parse(entry []byte) (*Record, error) {
 	if r.Body, err = canonjson.Append(nil, r.BodyValue); err != nil {
 		return nil, problem.Invalid("body", "canonical-json", "%v", err)
 	}
-	if err := r.Envelope.check(); err != nil {
+	if err := r.Envelope.Check(); err != nil {
 		return nil, err
 	}
 	r.When, _ = time.Parse(TimeFormat, r.Time) // checked above
 	return r, nil
 }
 
-func (e *Envelope) check() error {
+// Check checks the envelope's fields against their rules of form (those
+// Parse checks): a tool can tell what is wrong with a record before anyone
+// signs it.
+func (e *Envelope) Check() error {
 	switch {
 	case e.Register == "" || len(e.Register) > 200:
 		return problem.Invalid("register", "envelope.register", "register must name the register's origin (1 to 200 characters)")

@@ -163,6 +163,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     facilitySubject,
 			SubjectHelp: "facilities/<host state>/<slug>",
 			Check:       checkFacility,
+			Roles:       []string{RoleDefence, RolePortAccess},
 			Summary:     summary(func(b *FacilityBody) string { return b.Name }),
 		},
 		{
@@ -172,6 +173,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     portCallSubject,
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkRequest,
+			Roles:       []string{RoleDefence, RolePortAccess},
 			Summary: summary(func(b *RequestBody) string {
 				return fmt.Sprintf("Port call by %s, from %s", StateName(b.RequestingState), b.Arrival)
 			}),
@@ -183,6 +185,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     portCallSubject,
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkDecision,
+			Roles:       []string{RolePortAccess},
 			Summary: summary(func(b *DecisionBody) string {
 				return "Port call " + b.Decision
 			}),
@@ -194,6 +197,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     portCallSubject,
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkAmendment,
+			Roles:       []string{RolePortAccess},
 			Summary:     summary(func(b *AmendmentBody) string { return "Port call amended: " + b.Reason }),
 		},
 		{
@@ -203,6 +207,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     portCallSubject,
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkReport,
+			Roles:       []string{RolePortAccess, RoleDefence},
 			Summary:     summary(func(b *ReportBody) string { return "Port call " + b.Outcome }),
 		},
 		{
@@ -212,6 +217,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     activitySubject,
 			SubjectHelp: "activities/<conducting state>/<slug>",
 			Check:       checkNotify,
+			Roles:       []string{RoleDefence},
 			Summary:     summary(func(b *ActivityBody) string { return b.Title }),
 		},
 		{
@@ -221,6 +227,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     activitySubject,
 			SubjectHelp: "activities/<conducting state>/<slug>",
 			Check:       checkAmend,
+			Roles:       []string{RoleDefence},
 			Summary:     summary(func(b *ActivityBody) string { return b.Title + " (amended)" }),
 		},
 		{
@@ -230,6 +237,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     activitySubject,
 			SubjectHelp: "activities/<conducting state>/<slug>",
 			Check:       checkCancel,
+			Roles:       []string{RoleDefence},
 			Summary:     summary(func(b *CancelBody) string { return "Activity cancelled: " + b.Reason }),
 		},
 		{
@@ -239,6 +247,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     observationSubject,
 			SubjectHelp: "observations/<observing state>/<slug>",
 			Check:       checkObserved,
+			Roles:       []string{RoleDefence},
 			Summary:     summary(func(b *ObservedBody) string { return b.Title + " (observed)" }),
 		},
 		{
@@ -248,6 +257,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Subject:     postureSubject,
 			SubjectHelp: "postures/<state>/<year>",
 			Check:       checkPosture,
+			Roles:       []string{RoleDefence},
 			Summary: summary(func(b *PostureBody) string {
 				if len(b.FacilitiesAbroad) == 1 {
 					return fmt.Sprintf("Posture disclosure %d: 1 facility abroad", b.Year)

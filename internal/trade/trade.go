@@ -204,6 +204,7 @@ func (*Module) Kinds() []*ledger.Kind {
 		Subject:     subjectPattern,
 		SubjectHelp: "trade/releases/<publisher>/<name>",
 		Check:       check,
+		Roles:       []string{RoleStatistics},
 		Summary: func(b json.RawMessage) string {
 			var r Release
 			json.Unmarshal(b, &r)

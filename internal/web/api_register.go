@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/browse"
+	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 )
 
@@ -91,17 +92,31 @@ func (s *Site) apiParty(w http.ResponseWriter, r *http.Request) error {
 
 // KindJSON describes a kind.
 type KindJSON struct {
-	Name    string          `json:"name"`
-	Title   string          `json:"title"`
-	Doc     string          `json:"doc"`
-	Subject string          `json:"subject"`
-	Schema  json.RawMessage `json:"schema"`
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Doc     string `json:"doc"`
+	Subject string `json:"subject"`
+	// SubjectPattern is the regular expression (RE2 syntax) every subject
+	// of the kind matches.
+	SubjectPattern string `json:"subject_pattern"`
+	// Roles are the roles of which an authority authoring the kind usually
+	// holds one: a hint, the kind's policy decides.
+	Roles  []string        `json:"roles"`
+	Schema json.RawMessage `json:"schema"`
+}
+
+func kindJSON(k *ledger.Kind) KindJSON {
+	roles := k.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return KindJSON{Name: k.Name, Title: k.Title, Doc: k.Doc, Subject: k.SubjectHelp, SubjectPattern: k.Subject.String(), Roles: roles, Schema: k.SchemaJSON()}
 }
 
 func (s *Site) apiKinds(w http.ResponseWriter, r *http.Request) error {
 	var out []KindJSON
 	for _, k := range s.kindsInfo() {
-		out = append(out, KindJSON{k.Name, k.Title, k.Doc, k.SubjectHelp, k.SchemaJSON()})
+		out = append(out, kindJSON(k))
 	}
 	return WriteJSON(w, http.StatusOK, struct {
 		Kinds []KindJSON `json:"kinds"`
@@ -113,7 +128,7 @@ func (s *Site) apiKind(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return problem.NotFound("kind", "kind.unknown", "this register has no kind %q", r.PathValue("kind"))
 	}
-	return WriteJSON(w, http.StatusOK, KindJSON{k.Name, k.Title, k.Doc, k.SubjectHelp, k.SchemaJSON()})
+	return WriteJSON(w, http.StatusOK, kindJSON(k))
 }
 
 // LogStatus is the state of the log and of this node.

@@ -43,6 +43,18 @@ func newAssets() (*assets, error) {
 	return a, err
 }
 
+// Static returns the site's static files (its stylesheet and script) as a
+// handler for GET /static/ and a function giving a file's address
+// ("style.css" → "/static/style.3f2a1c9e.css"), for other servers that
+// should look like the site: the desk.
+func Static() (http.Handler, func(name string) string, error) {
+	a, err := newAssets()
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, a.url, nil
+}
+
 // url is the address of a static file.
 func (a *assets) url(name string) string { return "/static/" + a.hashed[name] }
 

@@ -156,7 +156,7 @@ func (o *openAPI) schemas() map[string]any {
 		"SubmitResult": obj(map[string]any{"index": Int, "id": Str, "kind": Str, "subject": Str, "author": Str, "url": Str, "checkpoint": Str, "proof": Str}, "index", "id"),
 		"Party":        obj(partyProps),
 		"PartyDetail":  obj(detailParty),
-		"Kind":         obj(map[string]any{"name": Str, "title": Str, "doc": Str, "subject": Str, "schema": map[string]any{"type": "object"}}),
+		"Kind":         obj(map[string]any{"name": Str, "title": Str, "doc": Str, "subject": Str, "subject_pattern": Str, "roles": map[string]any{"type": "array", "items": Str}, "schema": map[string]any{"type": "object"}}),
 		"LogStatus":    obj(map[string]any{"origin": Str, "vkey": Str, "checkpoint": Str, "size": Int, "root_hash": Str, "integrated_size": Int, "projected": Int, "outstanding": Int, "checked_at": Str}),
 	}
 	for _, name := range o.n.Kinds.Names() {

@@ -233,6 +233,10 @@ func ago(t time.Time) string {
 	}
 }
 
+// Humanize turns a field name into words, as the pages label fields:
+// "stated_on" → "Stated on", "source_url" → "Source URL".
+func Humanize(s string) string { return humanize(s) }
+
 // humanize turns a field name into words: "stated_on" → "Stated on".
 func humanize(s string) string {
 	s = strings.NewReplacer("_", " ", "-", " ").Replace(s)

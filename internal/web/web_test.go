@@ -76,7 +76,7 @@ func TestAPI(t *testing.T) {
 			{Name: "parties csv", Path: "/api/v1/parties.csv", ContentType: "text/csv", Contains: []string{"khm.mnd,authority"}},
 			{Name: "party", Path: "/api/v1/parties/khm", Contains: []string{`"authorities"`, `"khm.mnd"`}},
 			{Name: "unknown party", Path: "/api/v1/parties/xyz", Status: 404},
-			{Name: "kinds", Path: "/api/v1/kinds", Contains: []string{`"name":"declaration"`, `"name":"charter"`, `"schema"`}},
+			{Name: "kinds", Path: "/api/v1/kinds", Contains: []string{`"name":"declaration"`, `"name":"charter"`, `"schema"`, `"subject_pattern":"^charter$"`, `"roles":["governance"]`}},
 			{Name: "log", Path: "/api/v1/log", Contains: []string{`"origin":"` + ledgertest.Origin, `"size":3`}},
 			{Name: "declarations", Path: "/api/v1/declarations?state=khm", Contains: []string{`"versions":2`}},
 			{Name: "declaration", Path: "/api/v1/declarations/khm/ream", Contains: []string{`"changes"`, "Narrowed"}},
