@@ -9,6 +9,7 @@ import (
 	"github.com/kongsi/kongsi/internal/audit"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 )
 
 func runAudit(ctx context.Context, args []string) error {
@@ -26,7 +27,7 @@ func runAudit(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	kinds, err := ledger.NewKinds(module.Kinds(modules())...)
+	kinds, err := ledger.NewKinds(module.Kinds(modules.All())...)
 	if err != nil {
 		return err
 	}

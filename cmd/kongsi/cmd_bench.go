@@ -14,6 +14,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/bench"
 	"github.com/kongsi/kongsi/internal/demo"
+	"github.com/kongsi/kongsi/internal/modules"
 )
 
 func runBench(ctx context.Context, args []string) error {
@@ -35,7 +36,7 @@ func runBench(ctx context.Context, args []string) error {
 		defer os.RemoveAll(d)
 		*dir = d
 	}
-	ms := modules()
+	ms := modules.All()
 	out := os.Stdout
 	fmt.Fprintf(out, "Machine: %s, %d cores (GOMAXPROCS), %s\n", cpuModel(), runtime.GOMAXPROCS(0), runtime.Version())
 

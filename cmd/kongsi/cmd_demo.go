@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/kongsi/kongsi/internal/demo"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 )
 
@@ -19,7 +20,7 @@ func runDemo(ctx context.Context, args []string) error {
 	if !node.Exists(f.data) {
 		fmt.Fprintf(os.Stderr, "Founding a demonstration register in %s (its keys are demo keys, in %s/%s).\n", f.data, f.data, demo.KeysDir)
 		p := newProgress("loading the demo's records")
-		ms := modules()
+		ms := modules.All()
 		err := demo.Found(ctx, f.config(ms, logger(f.logJSON, 4)), ms, func(done, total int) {
 			p.update(uint64(done), uint64(total))
 		})

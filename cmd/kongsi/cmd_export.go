@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/projector"
 	"github.com/kongsi/kongsi/internal/store"
@@ -15,7 +16,7 @@ import (
 
 func exporters() []module.Exporter {
 	var out []module.Exporter
-	for _, m := range modules() {
+	for _, m := range modules.All() {
 		if we, ok := m.(module.WithExporters); ok {
 			out = append(out, we.Exporters()...)
 		}
@@ -53,7 +54,7 @@ func runExport(ctx context.Context, args []string) error {
 		usage()
 		return errUsage
 	}
-	st, err := store.OpenSQLite(ctx, filepath.Join(flags["data"], node.StoreFile), projector.Schemas(module.Projections(modules())))
+	st, err := store.OpenSQLite(ctx, filepath.Join(flags["data"], node.StoreFile), projector.Schemas(module.Projections(modules.All())))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/demo"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/publish"
 	"github.com/kongsi/kongsi/internal/signednote"
@@ -18,7 +19,7 @@ import (
 
 func importers() []module.Importer {
 	var out []module.Importer
-	for _, m := range modules() {
+	for _, m := range modules.All() {
 		if wi, ok := m.(module.WithImporters); ok {
 			out = append(out, wi.Importers()...)
 		}
@@ -119,7 +120,7 @@ func runImport(ctx context.Context, args []string) error {
 			}
 			fmt.Fprintf(os.Stderr, "Signing as %s, with its demo key.\n", im.DemoAuthor)
 		}
-		n, err := node.Open(ctx, nodeConfig(dir, modules(), logger(false, 4)))
+		n, err := node.Open(ctx, nodeConfig(dir, modules.All(), logger(false, 4)))
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 )
 
@@ -28,7 +29,7 @@ func runInit(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := node.Found(ctx, nodeConfig(*data, modules(), logger(false, 4)), string(trimNewline(k)), c); err != nil {
+	if err := node.Found(ctx, nodeConfig(*data, modules.All(), logger(false, 4)), string(trimNewline(k)), c); err != nil {
 		return err
 	}
 	fmt.Printf("Founded the register in %s. Serve it with: kongsi serve -data %s\n", *data, *data)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/projector"
 	"github.com/kongsi/kongsi/internal/store"
@@ -35,7 +36,7 @@ func runRebuild(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms := modules()
+	ms := modules.All()
 	kinds, err := ledger.NewKinds(module.Kinds(ms)...)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/web"
 )
@@ -73,7 +74,7 @@ func serve(ctx context.Context, f serveFlags, demo bool) error {
 		level = slog.LevelDebug
 	}
 	log := logger(f.logJSON, level)
-	ms := modules()
+	ms := modules.All()
 	n, err := node.Open(ctx, f.config(ms, log))
 	if err != nil {
 		return err

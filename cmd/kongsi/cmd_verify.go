@@ -11,6 +11,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/verify"
 )
@@ -28,7 +29,7 @@ func runVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	kinds, err := ledger.NewKinds(module.Kinds(modules())...)
+	kinds, err := ledger.NewKinds(module.Kinds(modules.All())...)
 	if err != nil {
 		return err
 	}

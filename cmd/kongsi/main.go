@@ -14,12 +14,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/kongsi/kongsi/internal/accountability"
-	"github.com/kongsi/kongsi/internal/declaration"
-	"github.com/kongsi/kongsi/internal/module"
-	"github.com/kongsi/kongsi/internal/security"
-	"github.com/kongsi/kongsi/internal/trade"
-	"github.com/kongsi/kongsi/internal/projects"
 	"k8s.io/klog/v2"
 )
 
@@ -47,11 +41,6 @@ func init() {
 		{"export", "export a register's data in outside formats", runExport},
 		{"bench", "measure the write path, audit, rebuild and reads", runBench},
 	}
-}
-
-// modules are the register's modules, in the order their pages appear.
-func modules() []module.Module {
-	return []module.Module{declaration.New(), security.New(), projects.New(), accountability.New(), trade.New()}
 }
 
 func usage(w io.Writer) {

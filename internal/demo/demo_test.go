@@ -14,6 +14,7 @@ import (
 	"github.com/kongsi/kongsi/internal/demo"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/projects"
 	"github.com/kongsi/kongsi/internal/security"
@@ -26,7 +27,7 @@ import (
 // data was accepted, and audits the result.
 func TestFound(t *testing.T) {
 	ctx := context.Background()
-	ms := []module.Module{declaration.New(), security.New(), projects.New(), accountability.New(), trade.New()}
+	ms := modules.All()
 	dir := t.TempDir()
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := demo.Found(ctx, cfg, ms, nil); err != nil {

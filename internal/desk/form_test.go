@@ -11,12 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kongsi/kongsi/internal/accountability"
-	"github.com/kongsi/kongsi/internal/declaration"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
-	"github.com/kongsi/kongsi/internal/security"
-	"github.com/kongsi/kongsi/internal/trade"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -24,7 +21,7 @@ import (
 // running them all describes them.
 func allKinds(t testing.TB) map[string]*ledger.Kind {
 	t.Helper()
-	ms := []module.Module{declaration.New(), security.New(), accountability.New(), trade.New()}
+	ms := modules.All()
 	ks, err := ledger.NewKinds(module.Kinds(ms)...)
 	if err != nil {
 		t.Fatal(err)

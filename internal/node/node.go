@@ -232,6 +232,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err := n.Projector.Open(ctx, progress("loading the projections")); err != nil {
 		return fail(err)
 	}
+	// Catch up with the published log before serving anything, so that the
+	// first page shown is as current as the log.
+	if err := n.Projector.CatchUp(ctx, progress("projecting the log")); err != nil && !errors.Is(err, tlog.ErrNoCheckpoint) {
+		return fail(err)
+	}
 	return n, nil
 }
 

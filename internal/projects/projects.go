@@ -160,6 +160,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Schema:      schemaFile("project"),
 			Subject:     projectSubject,
 			SubjectHelp: "projects/<host>-<name>",
+			Roles:       []string{RoleDevelopment, ledger.RoleGovernance, RoleImporter},
 			Check:       checkProject,
 			Summary:     summary("name"),
 		},
@@ -169,6 +170,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Schema:      schemaFile("project.status"),
 			Subject:     projectSubject,
 			SubjectHelp: "projects/<host>-<name>",
+			Roles:       []string{RoleDevelopment, ledger.RoleGovernance, RoleSponsor},
 			Check:       checkStatus,
 			Summary: func(b json.RawMessage) string {
 				var s StatusBody
@@ -185,6 +187,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Schema:      schemaFile("project.designation"),
 			Subject:     designationSubject,
 			SubjectHelp: "projects/<project>/designation",
+			Roles:       []string{RoleBRIDesignation, RoleDevelopment, ledger.RoleGovernance, RoleSponsor},
 			Check:       checkDesignation,
 			Summary: func(b json.RawMessage) string {
 				var d DesignationBody
@@ -198,6 +201,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Schema:      schemaFile("project.outreach"),
 			Subject:     outreachSubject,
 			SubjectHelp: "projects/<project>/outreach/<name>",
+			Roles:       []string{RoleDevelopment, RoleSponsor},
 			Check:       checkOutreach,
 			Summary:     summary("title"),
 		},
@@ -207,6 +211,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Schema:      schemaFile("project.outreach.comment"),
 			Subject:     commentSubject,
 			SubjectHelp: "projects/<project>/outreach/<name>/comments/<name>",
+			Roles:       []string{RoleDevelopment, ledger.RoleGovernance},
 			Check:       checkComment,
 			Summary: func(b json.RawMessage) string {
 				var c CommentBody
@@ -220,6 +225,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			Schema:      schemaFile("election"),
 			Subject:     electionSubject,
 			SubjectHelp: "elections/<state>/<name>",
+			Roles:       []string{ledger.RoleGovernance, RoleElections},
 			Check:       checkElection,
 			Summary:     summary("name"),
 		},

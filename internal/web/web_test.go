@@ -9,17 +9,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kongsi/kongsi/internal/accountability"
 	"github.com/kongsi/kongsi/internal/declaration"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
+	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/nodetest"
 	"github.com/kongsi/kongsi/internal/problem"
-	"github.com/kongsi/kongsi/internal/projects"
 	"github.com/kongsi/kongsi/internal/record"
-	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
-	"github.com/kongsi/kongsi/internal/trade"
 	"github.com/kongsi/kongsi/internal/web"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -117,7 +114,7 @@ func TestSubmitWaitPublished(t *testing.T) {
 // TestOpenAPIDocumentsEveryRoute checks that the OpenAPI description has
 // every API route the site serves.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
-	e := nodetest.New(t, declaration.New(), security.New(), projects.New(), accountability.New(), trade.New())
+	e := nodetest.New(t, modules.All()...)
 	_, _, body := e.Do(http.MethodGet, "/api/v1/openapi.json", "")
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
