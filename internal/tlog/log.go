@@ -34,10 +34,13 @@ type Options struct {
 	// default, 2ms) only gathers what was added together.
 	BatchMaxSize uint
 	BatchMaxAge  time.Duration
-	// Witnesses, when set, must cosign every checkpoint before it is
+	// Witnesses, when set, say which witness policies a checkpoint must
+	// satisfy before it is published. While they cannot be satisfied,
+	// entries are still sequenced and stored, but no new checkpoint is
 	// published.
-	Witnesses *tessera.WitnessGroup
-	// WitnessTimeout bounds the wait for cosignatures.
+	Witnesses WitnessPolicies
+	// WitnessTimeout bounds the wait for cosignatures of one checkpoint;
+	// Tessera's default (5s) if zero.
 	WitnessTimeout time.Duration
 	// HTTPClient is used to reach witnesses.
 	HTTPClient *http.Client
@@ -82,7 +85,8 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 		WithBatching(opts.BatchMaxSize, opts.BatchMaxAge).
 		WithGarbageCollectionInterval(10 * time.Second)
 	if opts.Witnesses != nil {
-		ao = ao.WithWitnesses(*opts.Witnesses, &tessera.WitnessOptions{Timeout: opts.WitnessTimeout})
+		group := tessera.NewWitnessGroup(1, witnessGate{opts.Witnesses})
+		ao = ao.WithWitnesses(group, &tessera.WitnessOptions{Timeout: opts.WitnessTimeout})
 	}
 	a, shutdown, reader, err := tessera.NewAppender(bg, driver, ao)
 	if err != nil {
