@@ -11,6 +11,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -22,11 +23,16 @@ type serveFlags struct {
 	logJSON   bool
 	verbose   bool
 	addrFile  string
+	// witnesses is a witness policy file (with URLs) that checkpoints must
+	// satisfy besides the register's recorded policy.
+	witnesses      string
+	witnessTimeout time.Duration
 }
 
 func (f *serveFlags) register(fs interface {
 	StringVar(*string, string, string, string)
 	BoolVar(*bool, string, bool, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
 }, dataDefault string) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&f.data, "data", dataDefault, "the register's data directory")
@@ -34,6 +40,21 @@ func (f *serveFlags) register(fs interface {
 	fs.BoolVar(&f.logJSON, "log-json", false, "log in JSON")
 	fs.BoolVar(&f.verbose, "v", false, "log every request")
 	fs.StringVar(&f.addrFile, "addr-file", "", "write the address the server listens on to this file once it listens (useful with -addr 127.0.0.1:0)")
+	fs.StringVar(&f.witnesses, "witnesses", "", "a witness policy file (witness NAME VKEY URL lines, a group, a quorum): checkpoints are published only once it is satisfied, besides the policy the register's records set; its URLs also reach the recorded witnesses with the same keys")
+	fs.DurationVar(&f.witnessTimeout, "witness-timeout", 5*time.Second, "how long to wait for the cosignatures of one checkpoint before trying again")
+}
+
+// readPolicy reads a witness policy file.
+func readPolicy(path string) (*tlog.Policy, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the witness policy: %w", err)
+	}
+	p, err := tlog.ParsePolicy(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
 }
 
 func nodeConfig(dir string, ms []module.Module, log *slog.Logger) node.Config {
@@ -58,14 +79,26 @@ func runServe(ctx context.Context, args []string) error {
 }
 
 // serve opens the register in f.data and serves it until ctx ends.
-func serve(ctx context.Context, f serveFlags, demo bool) error {
+func serve(ctx context.Context, f serveFlags, demo bool) (err error) {
 	level := slog.LevelInfo
 	if f.verbose {
 		level = slog.LevelDebug
 	}
 	log := logger(f.logJSON, level)
 	ms := modules()
-	n, err := node.Open(ctx, nodeConfig(f.data, ms, log))
+	cfg := nodeConfig(f.data, ms, log)
+	if f.witnesses != "" {
+		if cfg.Witnesses, err = readPolicy(f.witnesses); err != nil {
+			return err
+		}
+		for _, w := range cfg.Witnesses.Witnesses {
+			if w.URL == "" {
+				return fmt.Errorf("%s: the witness %q has no URL: the register could not ask it to cosign", f.witnesses, w.Name)
+			}
+		}
+	}
+	cfg.Log.WitnessTimeout = f.witnessTimeout
+	n, err := node.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -44,8 +45,12 @@ type Config struct {
 	Logger      *slog.Logger
 	// Progress, if set, is told how replays at start-up go.
 	Progress func(what string, done, total uint64)
-	// Log tunes the log; Dir and Signer are set by the node.
+	// Log tunes the log; Dir, Signer and Witnesses are set by the node.
 	Log tlog.Options
+	// Witnesses is a witness policy every checkpoint must satisfy, besides
+	// the one the register's records set; its URLs also reach the witnesses
+	// of the recorded policy that have the same keys. Optional.
+	Witnesses *tlog.Policy
 }
 
 // Node is a running register node.
@@ -195,11 +200,18 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	opts := cfg.Log
 	opts.Dir, opts.Signer = filepath.Join(cfg.Dir, LogDir), signer
+	// Checkpoints are published only with the cosignatures that the
+	// configured policy and the register's recorded one require; until the
+	// write path has replayed the log, the recorded one is unknown and no
+	// checkpoint of a non-empty tree is published.
+	wp := newWitnessPolicies(cfg.Witnesses)
+	opts.Witnesses = wp
 	l, err := tlog.Open(ctx, opts)
 	if err != nil {
 		unlock()
 		return nil, err
 	}
+	wp.log.Store(l)
 	n := &Node{Dir: cfg.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger, unlock: unlock}
 	fail := func(err error) (*Node, error) {
 		n.Close(ctx)
@@ -208,6 +220,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if n.Sequencer, err = sequencer.New(ctx, l, kinds, cfg.Logger, progress("replaying the log")); err != nil {
 		return fail(err)
 	}
+	wp.seq.Store(n.Sequencer)
 	if o := n.Sequencer.State().Origin(); o != "" && o != n.Origin {
 		return fail(fmt.Errorf("the charter's origin %q is not the log key's name %q", o, n.Origin))
 	}
@@ -224,7 +237,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	return n, nil
 }
 
-// Run follows the log into the store in the background, until Close.
+// Run follows the log into the store in the background, until Close. It
+// also warns, in the node's log, when stored records wait for a checkpoint
+// because witnesses do not cosign.
 func (n *Node) Run(ctx context.Context) {
 	ctx, n.cancel = context.WithCancel(ctx)
 	n.done = make(chan struct{})
@@ -232,6 +247,58 @@ func (n *Node) Run(ctx context.Context) {
 		defer close(n.done)
 		n.Projector.Follow(ctx)
 	}()
+	if n.Log != nil {
+		go n.watchPublication(ctx)
+	}
+}
+
+// watchPublication logs a warning every 30 seconds while stored records
+// have waited more than 10 seconds for a published checkpoint, with how the
+// last request to each witness went.
+func (n *Node) watchPublication(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	var behindSince, warned time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		integrated, err := n.Log.IntegratedSize(ctx)
+		if err != nil {
+			continue
+		}
+		published := uint64(0)
+		if raw, err := n.Log.Reader().ReadCheckpoint(ctx); err == nil {
+			if cp, err := tlog.ParseCheckpoint(raw, n.Verifier); err == nil {
+				published = cp.Size
+			}
+		}
+		if published >= integrated {
+			if !warned.IsZero() {
+				n.Logger.Info("checkpoints are published again", "size", published)
+			}
+			behindSince, warned = time.Time{}, time.Time{}
+			continue
+		}
+		if behindSince.IsZero() {
+			behindSince = time.Now()
+		}
+		if time.Since(behindSince) < 10*time.Second || time.Since(warned) < 30*time.Second {
+			continue
+		}
+		warned = time.Now()
+		args := []any{"stored", integrated, "published", published, "waiting", time.Since(behindSince).Round(time.Second)}
+		for _, c := range n.Log.WitnessContacts() {
+			what := c.Error
+			if what == "" {
+				what = fmt.Sprintf("HTTP %d", c.Status)
+			}
+			args = append(args, "witness "+c.Name, what)
+		}
+		n.Logger.Warn("stored records wait for a checkpoint: the witness policy is not satisfied", args...)
+	}
 }
 
 // Close stops taking records, waits until every acknowledged record is

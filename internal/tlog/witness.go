@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kongsi/kongsi/internal/signednote"
@@ -312,7 +314,10 @@ type WitnessPolicies interface {
 // Tessera's policyComponent) that is satisfied when a checkpoint satisfies
 // every policy For returns for its size. Tessera asks it again after each
 // cosignature arrives, and publishes the checkpoint as soon as it is.
-type witnessGate struct{ wp WitnessPolicies }
+type witnessGate struct {
+	wp       WitnessPolicies
+	contacts *witnessContacts
+}
 
 // Satisfied reports whether the checkpoint, signed by the log, carries the
 // cosignatures its policies require.
@@ -334,20 +339,83 @@ func (g witnessGate) Satisfied(raw []byte) bool {
 	return true
 }
 
+// noURLScheme marks the endpoint of a witness whose URL is unknown. Tessera
+// publishes a checkpoint at once when it has no witness to ask, so such a
+// witness is still listed, under a URL that fails at once ("unsupported
+// protocol scheme"), and a checkpoint is never published without the
+// cosignatures its policies require.
+const noURLScheme = "kongsi-no-url"
+
 // Endpoints maps the add-checkpoint URL of each witness to its key.
 func (g witnessGate) Endpoints() map[string]note.Verifier {
 	m := map[string]note.Verifier{}
 	for _, w := range g.wp.Witnesses() {
-		if w.URL == "" {
-			continue
-		}
 		u, err := url.JoinPath(w.URL, "add-checkpoint")
-		if err != nil {
-			continue
+		if w.URL == "" || err != nil {
+			u = noURLScheme + "://" + url.PathEscape(w.Name) + "/add-checkpoint"
 		}
 		m[u] = w.Key.Verifier()
+		g.contacts.name(u, w.Name)
 	}
 	return m
+}
+
+// WitnessContact is how the last request of the log to a witness went.
+type WitnessContact struct {
+	Name string    `json:"name"`
+	URL  string    `json:"url"`
+	Time time.Time `json:"time"`
+	// Status is the HTTP status of the answer, or 0 if there was none.
+	Status int `json:"status,omitempty"`
+	// Error says why the request failed, if it did.
+	Error string `json:"error,omitempty"`
+}
+
+// witnessContacts records how the log's requests to witnesses go, by
+// wrapping the transport of the HTTP client Tessera uses: Tessera itself
+// reports failures to witnesses only through its own logs.
+type witnessContacts struct {
+	mu    sync.Mutex
+	names map[string]string // add-checkpoint URL → witness name
+	last  map[string]*WitnessContact
+	next  http.RoundTripper
+}
+
+func (c *witnessContacts) name(u, name string) {
+	c.mu.Lock()
+	c.names[u] = name
+	c.mu.Unlock()
+}
+
+func (c *witnessContacts) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	u := r.URL.String()
+	wc := &WitnessContact{URL: u, Time: time.Now().UTC()}
+	if err != nil {
+		wc.Error = err.Error()
+		if r.URL.Scheme == noURLScheme {
+			wc.Error = "no URL is known for this witness"
+		}
+	} else {
+		wc.Status = resp.StatusCode
+	}
+	c.mu.Lock()
+	wc.Name = c.names[u]
+	c.last[u] = wc
+	c.mu.Unlock()
+	return resp, err
+}
+
+// snapshot returns the last contact with each witness, by name.
+func (c *witnessContacts) snapshot() []WitnessContact {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []WitnessContact
+	for _, wc := range c.last {
+		out = append(out, *wc)
+	}
+	slices.SortFunc(out, func(a, b WitnessContact) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // checkpointSize reads the tree size of a checkpoint without verifying it.

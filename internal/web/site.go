@@ -247,6 +247,7 @@ func (s *Site) routesCore() {
 	s.Page("GET /parties", s.partyList)
 	s.Page("GET /parties/{id}", s.partyShow)
 	s.Page("GET /verify", s.verifyPage)
+	s.Page("GET /witnesses", s.witnessesPage)
 
 	s.API("POST /api/v1/records", s.apiSubmit)
 	s.API("GET /api/v1/records", s.apiRecords)
@@ -262,6 +263,8 @@ func (s *Site) routesCore() {
 	s.API("GET /api/v1/kinds", s.apiKinds)
 	s.API("GET /api/v1/kinds/{kind}", s.apiKind)
 	s.API("GET /api/v1/log", s.apiLog)
+	s.API("GET /api/v1/witnesses", s.apiWitnesses)
+	s.API("GET /api/v1/witnesses/policy", s.apiWitnessPolicy)
 	s.API("GET /api/v1/openapi.json", s.apiOpenAPI)
 }
 
