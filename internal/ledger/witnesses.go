@@ -166,6 +166,16 @@ func (h *WitnessHistory) All() []*Witnesses {
 	return nil
 }
 
+// Clone returns a copy of the history that observes records on its own.
+func (h *WitnessHistory) Clone() *WitnessHistory {
+	c := &WitnessHistory{}
+	if p := h.states.Load(); p != nil {
+		s := slices.Clip(*p)
+		c.states.Store(&s)
+	}
+	return c
+}
+
 func (h *WitnessHistory) push(w *Witnesses) {
 	var s []*Witnesses
 	if p := h.states.Load(); p != nil {

@@ -53,9 +53,12 @@ type Config struct {
 	Witnesses *tlog.Policy
 }
 
-// Node is a running register node.
+// Node is a running register node. A read-only node (a mirror's) has no
+// Log and no Sequencer: it follows a copy of the log that something else
+// writes in LogDir.
 type Node struct {
 	Dir       string
+	LogDir    string
 	Origin    string
 	LogVKey   string
 	Verifier  note.Verifier
@@ -212,7 +215,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	wp.log.Store(l)
-	n := &Node{Dir: cfg.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger, unlock: unlock}
+	n := &Node{Dir: cfg.Dir, LogDir: opts.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger, unlock: unlock}
 	fail := func(err error) (*Node, error) {
 		n.Close(ctx)
 		return nil, err
@@ -236,6 +239,59 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	return n, nil
 }
+
+// OpenReadOnly opens a read-only node on the log copied into cfg.Dir/log,
+// whose key is vkey: it projects the copy into the store, and takes no
+// records. Call Run to start following the copy.
+func OpenReadOnly(ctx context.Context, cfg Config, vkey string) (*Node, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	kinds, err := ledger.NewKinds(cfg.Kinds...)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, fmt.Errorf("the log's key: %w", err)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{Dir: cfg.Dir, LogDir: filepath.Join(cfg.Dir, LogDir), Origin: verifier.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Logger: cfg.Logger, unlock: unlock}
+	if n.Store, err = store.OpenSQLite(ctx, filepath.Join(cfg.Dir, StoreFile), projector.Schemas(cfg.Projections)); err != nil {
+		n.Close(ctx)
+		return nil, err
+	}
+	n.Projector = projector.New(projector.Options{
+		Source: tlog.DirSource(n.LogDir), Verifier: verifier, Store: n.Store, Kinds: kinds,
+		Projections: cfg.Projections, Logger: cfg.Logger,
+	})
+	var progress func(done, total uint64)
+	if cfg.Progress != nil {
+		progress = func(done, total uint64) { cfg.Progress("loading the projections", done, total) }
+	}
+	if err := n.Projector.Open(ctx, progress); err != nil && !errors.Is(err, tlog.ErrNoCheckpoint) {
+		n.Close(ctx)
+		return nil, err
+	}
+	return n, nil
+}
+
+// Source reads the node's log.
+func (n *Node) Source() tlog.Source {
+	if n.Log != nil {
+		return n.Log.Reader()
+	}
+	return tlog.DirSource(n.LogDir)
+}
+
+// ReadOnly reports whether the node takes no records.
+func (n *Node) ReadOnly() bool { return n.Sequencer == nil }
 
 // Run follows the log into the store in the background, until Close. It
 // also warns, in the node's log, when stored records wait for a checkpoint

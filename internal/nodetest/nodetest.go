@@ -34,15 +34,33 @@ type Env struct {
 // New founds a register with the fixture's charter and serves it.
 func New(t testing.TB, ms ...module.Module) *Env {
 	t.Helper()
+	return NewWith(t, Options{}, ms...)
+}
+
+// Options configure a test node.
+type Options struct {
+	// Fixture is the register to found; a new one if nil.
+	Fixture *ledgertest.Fixture
+	// Witnesses is the node's configured witness policy.
+	Witnesses *tlog.Policy
+}
+
+// NewWith founds a register as opts say and serves it.
+func NewWith(t testing.TB, opts Options, ms ...module.Module) *Env {
+	t.Helper()
 	ctx := context.Background()
-	f := ledgertest.New(t)
+	f := opts.Fixture
+	if f == nil {
+		f = ledgertest.New(t)
+	}
 	dir := t.TempDir()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: quiet,
-		Log: tlog.Options{CheckpointInterval: 100 * time.Millisecond}}
+		Log: tlog.Options{CheckpointInterval: 100 * time.Millisecond, WitnessTimeout: 2 * time.Second}}
 	if err := node.Found(ctx, cfg, f.LogSKey, f.CharterEntry); err != nil {
 		t.Fatal(err)
 	}
+	cfg.Witnesses = opts.Witnesses
 	n, err := node.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -144,8 +144,12 @@ func (s *Site) logStatus(ctx context.Context) (*LogStatus, error) {
 			return nil, err
 		}
 	}
-	if st.IntegratedSize, err = s.Node.Log.IntegratedSize(ctx); err != nil {
-		return nil, err
+	if s.Node.Log != nil {
+		if st.IntegratedSize, err = s.Node.Log.IntegratedSize(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		st.IntegratedSize = st.Size
 	}
 	if s.Node.Sequencer != nil {
 		st.Outstanding = s.Node.Sequencer.Outstanding()
