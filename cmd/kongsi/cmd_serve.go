@@ -75,11 +75,23 @@ func runServe(ctx context.Context, args []string) error {
 		fmt.Fprintln(os.Stderr, "kongsi serve: -data is required")
 		return errUsage
 	}
-	return serve(ctx, f, false)
+	if isDemo(f.data) {
+		// A demonstration register needs its witnesses: they run in this
+		// process, as under kongsi demo.
+		_, urls, stop, err := startDemoWitnesses(ctx, f.data, logger(f.logJSON, slog.LevelInfo))
+		if err != nil {
+			return err
+		}
+		defer stop()
+		return serveWith(ctx, f, true, urls)
+	}
+	return serveWith(ctx, f, false, nil)
 }
 
-// serve opens the register in f.data and serves it until ctx ends.
-func serve(ctx context.Context, f serveFlags, demo bool) (err error) {
+// serveWith opens the register in f.data and serves it until ctx ends;
+// witnessURLs reach witnesses by key, in place of the URLs their records
+// give.
+func serveWith(ctx context.Context, f serveFlags, demo bool, witnessURLs map[string]string) (err error) {
 	level := slog.LevelInfo
 	if f.verbose {
 		level = slog.LevelDebug
@@ -98,6 +110,7 @@ func serve(ctx context.Context, f serveFlags, demo bool) (err error) {
 		}
 	}
 	cfg.Log.WitnessTimeout = f.witnessTimeout
+	cfg.WitnessURLs = witnessURLs
 	n, err := node.Open(ctx, cfg)
 	if err != nil {
 		return err

@@ -18,7 +18,9 @@ type Witness struct {
 	Fingerprint  string `json:"key_fingerprint"`
 	URL          string `json:"url,omitempty"`
 	Description  string `json:"description,omitempty"`
-	Operator     string `json:"operator"`
+	Operator string `json:"operator"`
+	// OperatorName names the operator for people, with its state for an
+	// authority: "Ministry of Foreign Affairs (Singapore)".
 	OperatorName string `json:"operator_name"`
 	Since        uint64 `json:"since_index"`
 	Updated      uint64 `json:"updated_index"`
@@ -35,8 +37,11 @@ type WitnessPolicy struct {
 
 // Witnesses lists the witnesses registered, by ID.
 func Witnesses(ctx context.Context, st store.Store) ([]*Witness, error) {
-	rows, err := st.Reader().QueryContext(ctx, `SELECT w.id, w.name, w.vkey, w.fingerprint, w.url, w.description, w.operator, COALESCE(p.name, w.operator), w.since_idx, w.updated_idx, w.retired
-		FROM witnesses w LEFT JOIN parties p ON p.id = w.operator ORDER BY w.id`)
+	rows, err := st.Reader().QueryContext(ctx, `SELECT w.id, w.name, w.vkey, w.fingerprint, w.url, w.description, w.operator,
+			CASE WHEN p.type = 'authority' AND s.name IS NOT NULL THEN p.name || ' (' || s.name || ')' ELSE COALESCE(p.name, w.operator) END,
+			w.since_idx, w.updated_idx, w.retired
+		FROM witnesses w LEFT JOIN parties p ON p.id = w.operator LEFT JOIN parties s ON s.id = p.state
+		ORDER BY w.id`)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list the witnesses: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/tlog"
+	"github.com/kongsi/kongsi/internal/witness/witnesstest"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -24,7 +25,23 @@ func TestFound(t *testing.T) {
 	ms := []module.Module{declaration.New()}
 	dir := t.TempDir()
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if err := demo.Found(ctx, cfg, ms, nil); err != nil {
+	// The demo's witnesses, running.
+	logVKey, err := demo.LogVKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := demo.Witnesses(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.WitnessURLs = map[string]string{}
+	var servers []*witnesstest.Server
+	for _, w := range ws {
+		s := witnesstest.StartWithKey(t, w.ID, w.SKey, w.VKey, t.TempDir(), logVKey)
+		cfg.WitnessURLs[w.VKey] = s.Witness.URL
+		servers = append(servers, s)
+	}
+	if err := demo.Found(ctx, cfg, ms, ws, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, vkey, err := node.ReadLogKey(dir)
@@ -40,11 +57,20 @@ func TestFound(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("the demo register fails its audit: %v", rep.Failure)
 	}
-	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 {
+	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 ||
+		rep.Kinds[ledger.KindWitnessRegister] != 2 || rep.Kinds[ledger.KindWitnessPolicy] != 1 {
 		t.Errorf("records by kind: %v", rep.Kinds)
 	}
+	// The last checkpoint is cosigned by both witnesses.
+	cp, err := tlog.ReadCheckpoint(ctx, tlog.DirSource(filepath.Join(dir, node.LogDir)), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := witnesstest.Policy(2, servers...).Check(cp); err != nil || len(cs) != 2 {
+		t.Fatalf("the demo's checkpoint lacks cosignatures: %v\n%s", err, cp.Raw)
+	}
 	// Opening it again reuses it.
-	if err := demo.Found(ctx, cfg, ms, nil); err == nil {
+	if err := demo.Found(ctx, cfg, ms, ws, nil); err == nil {
 		t.Error("founding twice in one directory succeeded")
 	}
 	n, err := node.Open(ctx, cfg)

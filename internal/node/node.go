@@ -51,6 +51,9 @@ type Config struct {
 	// the one the register's records set; its URLs also reach the witnesses
 	// of the recorded policy that have the same keys. Optional.
 	Witnesses *tlog.Policy
+	// WitnessURLs reach witnesses, by key (vkey), in place of the URLs
+	// their witness.register records give. Optional.
+	WitnessURLs map[string]string
 }
 
 // Node is a running register node. A read-only node (a mirror's) has no
@@ -207,7 +210,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	// configured policy and the register's recorded one require; until the
 	// write path has replayed the log, the recorded one is unknown and no
 	// checkpoint of a non-empty tree is published.
-	wp := newWitnessPolicies(cfg.Witnesses)
+	wp := newWitnessPolicies(cfg.Witnesses, cfg.WitnessURLs)
 	opts.Witnesses = wp
 	l, err := tlog.Open(ctx, opts)
 	if err != nil {

@@ -21,8 +21,11 @@ type witnessPolicies struct {
 	log  atomic.Pointer[tlog.Log]
 }
 
-func newWitnessPolicies(configured *tlog.Policy) *witnessPolicies {
+func newWitnessPolicies(configured *tlog.Policy, urls map[string]string) *witnessPolicies {
 	w := &witnessPolicies{configured: configured, urls: map[string]string{}}
+	for k, u := range urls {
+		w.urls[k] = u
+	}
 	if configured != nil {
 		for _, cw := range configured.Witnesses {
 			if cw.URL != "" {

@@ -70,7 +70,7 @@ func TestWitnessedRegister(t *testing.T) {
 	}
 	e.Run(t, []nodetest.Scenario{
 		{Name: "home", Path: "/", Contains: []string{"✓ Cosigned", "by 2 of the 2 witnesses required", `href="/witnesses"`}},
-		{Name: "witnesses page", Path: "/witnesses", Contains: []string{"Cambodia&#39;s witness", "Viet Nam&#39;s witness", "Foreign ministry of khm", "in the policy", "2 of the 2", "✓ Verified"}},
+		{Name: "witnesses page", Path: "/witnesses", Contains: []string{"Cambodia&#39;s witness", "Viet Nam&#39;s witness", "Foreign ministry of khm (State khm)", "in the policy", "2 of the 2", "✓ Verified"}},
 		{Name: "verify page", Path: "/verify", Contains: []string{"--witnesses policy.txt", "✓ Verified"}},
 		{Name: "record page", Path: "/records/" + itoa(last), Contains: []string{"Witnesses:", "✓ Cosigned", "Cambodia&#39;s witness"}},
 		{Name: "proof carries the cosignatures", Path: "/api/v1/records/" + itoa(last) + "/proof", Contains: []string{"— witness.khm.example ", "— witness.vnm.example "}},

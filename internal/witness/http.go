@@ -31,14 +31,19 @@ func (w *Witness) serveAddCheckpoint(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, code, err := w.AddCheckpoint(r.Context(), body)
+	var ce *ConflictError
 	if err != nil {
 		level := w.logger.Info
-		if code >= 500 {
+		switch {
+		case code >= 500:
 			level = w.logger.Error
+		case errors.As(err, &ce):
+			// The log did not know the size this witness holds, as on
+			// its first request after a restart: it asks again.
+			level = w.logger.Debug
 		}
 		level("refused a checkpoint", "status", code, "error", err)
 	}
-	var ce *ConflictError
 	if code == http.StatusConflict && errors.As(err, &ce) {
 		rw.Header().Set("Content-Type", "text/x.tlog.size")
 	} else {
