@@ -12,13 +12,13 @@ import (
 
 // Witness is a witness the register's records describe.
 type Witness struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	Key          string `json:"key"`
-	Fingerprint  string `json:"key_fingerprint"`
-	URL          string `json:"url,omitempty"`
-	Description  string `json:"description,omitempty"`
-	Operator string `json:"operator"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Key         string `json:"key"`
+	Fingerprint string `json:"key_fingerprint"`
+	URL         string `json:"url,omitempty"`
+	Description string `json:"description,omitempty"`
+	Operator    string `json:"operator"`
 	// OperatorName names the operator for people, with its state for an
 	// authority: "Ministry of Foreign Affairs (Singapore)".
 	OperatorName string `json:"operator_name"`
