@@ -74,6 +74,15 @@ func ParseCosignatureKey(vkey string) (*CosignatureKey, error) {
 	return &CosignatureKey{Name: name, ID: uint32(id), Public: pub, vkey: vkey, v: v}, nil
 }
 
+// NewCosignatureKey returns the cosignature/v1 verifier key of an Ed25519
+// public key with a name.
+func NewCosignatureKey(name string, pub ed25519.PublicKey) (*CosignatureKey, error) {
+	if len(pub) != ed25519.PublicKeySize {
+		return nil, errors.New("not an Ed25519 public key")
+	}
+	return ParseCosignatureKey(fmt.Sprintf("%s+%08x+%s", name, CosignatureKeyID(name, pub), base64.StdEncoding.EncodeToString(append([]byte{AlgCosignatureV1}, pub...))))
+}
+
 // String returns the key in vkey form.
 func (k *CosignatureKey) String() string { return k.vkey }
 
