@@ -495,7 +495,7 @@ func (m *Mirror) splitView(ctx context.Context, sv *SplitView) error {
 	if err := m.db.recordSplitView(ctx, sv); err != nil {
 		m.opts.Logger.Error("couldn't keep the evidence of a split view", "error", err)
 	}
-	m.update(func(s *Status) { s.SplitView = sv })
+	m.update(func(s *Status) { s.SplitView, s.Waiting = sv, "" })
 	m.opts.Logger.Error("SPLIT VIEW: the log showed two histories that cannot both be true; the mirror stops advancing",
 		"kind", sv.Kind, "summary", sv.Summary, "held", sv.Held, "conflicting", sv.Conflicting, "proof_error", sv.ProofError)
 	return fmt.Errorf("%w: %s", ErrSplitView, sv.Summary)

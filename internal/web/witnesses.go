@@ -24,7 +24,7 @@ type CosignatureJSON struct {
 	Operator     string `json:"operator,omitempty"`
 	OperatorName string `json:"operator_name,omitempty"`
 	// Time is when the witness says it cosigned.
-	Time *time.Time `json:"time,omitempty"`
+	Time time.Time `json:"time,omitzero"`
 	// Verified is true when the line verifies with the witness's key.
 	Verified bool `json:"verified"`
 	// InPolicy is true when the witness counts toward the policy's quorum.
@@ -92,7 +92,7 @@ func (s *Site) checkWitnesses(ctx context.Context, cp *tlog.Checkpoint) (*Witnes
 			cj.Witness, cj.WitnessName, cj.Operator, cj.OperatorName = w.ID, w.Name, w.Operator, w.OperatorName
 			cj.InPolicy = policy != nil && slices.Contains(policy.Witnesses, w.ID)
 			if t, ok := k.Verify(n.Text, sig); ok {
-				cj.Verified, cj.Time = true, &t
+				cj.Verified, cj.Time = true, t
 				cj.Note = "verified with the key registered for " + w.ID
 				if cj.InPolicy && !counted[w.ID] {
 					counted[w.ID] = true

@@ -69,7 +69,7 @@ func TestWitnessedRegister(t *testing.T) {
 		t.Errorf("witness contacts: %+v", st.WitnessContacts)
 	}
 	e.Run(t, []nodetest.Scenario{
-		{Name: "home", Path: "/", Contains: []string{"✓ Cosigned", "by 2 of the 2 witnesses required", `href="/witnesses"`}},
+		{Name: "home", Path: "/", Contains: []string{"✓ Cosigned", "by 2 of the witnesses; the policy asks for 2 of khm, vnm", `href="/witnesses"`}},
 		{Name: "witnesses page", Path: "/witnesses", Contains: []string{"Cambodia&#39;s witness", "Viet Nam&#39;s witness", "Foreign ministry of khm (State khm)", "in the policy", "2 of the 2", "✓ Verified"}},
 		{Name: "verify page", Path: "/verify", Contains: []string{"--witnesses policy.txt", "✓ Verified"}},
 		{Name: "record page", Path: "/records/" + itoa(last), Contains: []string{"Witnesses:", "✓ Cosigned", "Cambodia&#39;s witness"}},
