@@ -58,6 +58,9 @@ func runMirror(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-from: %w", err)
 	}
+	if node.Exists(*data) {
+		return fmt.Errorf("%s holds a register written by kongsi serve, not a mirror's copy: give the mirror a directory of its own", *data)
+	}
 	if err := os.MkdirAll(*data, 0o755); err != nil {
 		return err
 	}

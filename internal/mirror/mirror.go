@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -475,18 +476,7 @@ func (m *Mirror) checkCosignatures(cp *tlog.Checkpoint, hist *ledger.WitnessHist
 		}
 		parts = append(parts, fmt.Sprintf("%d of %s", len(cs), p))
 	}
-	return "verified: " + joinAnd(parts), nil
-}
-
-func joinAnd(parts []string) string {
-	s := ""
-	for i, p := range parts {
-		if i > 0 {
-			s += "; "
-		}
-		s += p
-	}
-	return s
+	return "verified: " + strings.Join(parts, "; "), nil
 }
 
 // splitView keeps the evidence, logs it, and stops the mirror.

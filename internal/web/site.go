@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kongsi/kongsi/internal/browse"
@@ -68,6 +69,8 @@ type Site struct {
 	kindCounts versioned[[]browse.KindCount]
 	homeSec    []Section[struct{}]
 	routes     []string // API patterns, for the OpenAPI check
+	// witnessCache is the last check of a checkpoint's cosignatures.
+	witnessCache atomic.Pointer[witnessCheckCache]
 }
 
 // Options configure a Site.

@@ -49,10 +49,32 @@ type WitnessCheck struct {
 	Met bool `json:"met"`
 }
 
+// witnessCheckCache keeps the last check: checkpoints change at most every
+// few hundred milliseconds, pages and the API ask for it far more often.
+type witnessCheckCache struct {
+	raw     string // the checkpoint checked
+	applied uint64 // what the store reflected
+	check   *WitnessCheck
+}
+
 // checkWitnesses checks the cosignatures of a checkpoint the projector
 // verified. The store then reflects the register up to the checkpoint's
-// size, so its witnesses and policy are the ones in force for it.
+// size, so its witnesses and policy are the ones in force for it. The
+// result is shared: callers MUST NOT change it.
 func (s *Site) checkWitnesses(ctx context.Context, cp *tlog.Checkpoint) (*WitnessCheck, error) {
+	applied := s.Node.Projector.Applied()
+	if c := s.witnessCache.Load(); c != nil && c.raw == string(cp.Raw) && c.applied == applied {
+		return c.check, nil
+	}
+	check, err := s.computeWitnessCheck(ctx, cp)
+	if err != nil {
+		return nil, err
+	}
+	s.witnessCache.Store(&witnessCheckCache{raw: string(cp.Raw), applied: applied, check: check})
+	return check, nil
+}
+
+func (s *Site) computeWitnessCheck(ctx context.Context, cp *tlog.Checkpoint) (*WitnessCheck, error) {
 	ws, err := browse.Witnesses(ctx, s.Node.Store)
 	if err != nil {
 		return nil, err
