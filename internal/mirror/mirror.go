@@ -118,8 +118,13 @@ type Mirror struct {
 	db     *stateDB
 
 	// Owned by Run's goroutine.
-	rng  *compact.Range
-	hist *ledger.WitnessHistory
+	rng      *compact.Range
+	hist     *ledger.WitnessHistory
+	lastSeen string // the last checkpoint recorded as seen
+	// settled is the last checkpoint fully dealt with: checked against
+	// the copy, adopted, or refused for want of cosignatures. The same
+	// checkpoint read again changes nothing.
+	settled string
 
 	mu     sync.Mutex
 	status Status
@@ -270,8 +275,14 @@ func (m *Mirror) sync(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("the upstream's checkpoint: %w", err)
 	}
-	if err := m.db.seen(ctx, cp.Size, cp.Hash, cp.Raw); err != nil {
-		return err
+	if string(cp.Raw) == m.settled {
+		return nil
+	}
+	if string(cp.Raw) != m.lastSeen {
+		if err := m.db.seen(ctx, cp.Size, cp.Hash, cp.Raw); err != nil {
+			return err
+		}
+		m.lastSeen = string(cp.Raw)
 	}
 	n, _ := m.db.countSeen(ctx)
 	m.update(func(s *Status) { s.UpstreamSize, s.Seen = cp.Size, n })
@@ -285,6 +296,7 @@ func (m *Mirror) sync(ctx context.Context) error {
 			waiting = fmt.Sprintf("the upstream shows an older checkpoint (size %d) than the mirror holds (%d); it is consistent with the mirror's copy", cp.Size, held)
 		}
 		m.update(func(s *Status) { s.Waiting = waiting })
+		m.settled = string(cp.Raw)
 		return nil
 	}
 	return m.extend(ctx, cp)
@@ -393,6 +405,7 @@ func (m *Mirror) extend(ctx context.Context, cp *tlog.Checkpoint) error {
 	cosigs, err := m.checkCosignatures(cp, hist)
 	if err != nil {
 		m.update(func(s *Status) { s.Waiting = err.Error() })
+		m.settled = string(cp.Raw)
 		return nil
 	}
 	// Commit: the files first, then the checkpoint that refers to them. A
@@ -405,7 +418,7 @@ func (m *Mirror) extend(ctx context.Context, cp *tlog.Checkpoint) error {
 	if err := replaceFile(filepath.Join(m.logDir, "checkpoint"), cp.Raw); err != nil {
 		return fmt.Errorf("couldn't write the checkpoint: %w", err)
 	}
-	m.rng, m.hist = rng, hist
+	m.rng, m.hist, m.settled = rng, hist, string(cp.Raw)
 	if err := m.db.markChecked(ctx, cp.Size, cp.Hash); err != nil {
 		return err
 	}
