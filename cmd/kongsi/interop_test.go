@@ -156,10 +156,11 @@ func TestLitewitnessCosignsOurLog(t *testing.T) {
 	}
 	policy := &tlog.Policy{Witnesses: []*tlog.Witness{{Name: "litewitness", Key: key, URL: "http://" + addr + "/"}}, Quorum: 1}
 	e := nodetest.NewWith(t, nodetest.Options{Fixture: f, Witnesses: policy}, declaration.New())
+	var last uint64
 	for i := range 3 {
-		e.Submit(f.Sign(t, "khm.mfa", declaration.Kind, fmt.Sprintf("declarations/khm/lw-%d", i), declarationBody(i)))
+		last = e.Submit(f.Sign(t, "khm.mfa", declaration.Kind, fmt.Sprintf("declarations/khm/lw-%d", i), declarationBody(i)))
 	}
-	cp := e.Node.Projector.Checkpoint()
+	cp := e.Checkpoint(last + 1)
 	cs, err := policy.Check(cp)
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("the checkpoint lacks litewitness's cosignature: %v\n%s\n%s", err, cp.Raw, lwLog.String())

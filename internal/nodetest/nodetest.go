@@ -117,6 +117,24 @@ func (e *Env) Wait(n uint64) {
 	}
 }
 
+// Checkpoint waits until the projector has verified a checkpoint of at least
+// n entries, and returns it. (The projector counts the entries it applied
+// before it records the checkpoint they make up.)
+func (e *Env) Checkpoint(n uint64) *tlog.Checkpoint {
+	e.T.Helper()
+	e.Wait(n)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if cp := e.Node.Projector.Checkpoint(); cp != nil && cp.Size >= n {
+			return cp
+		}
+		if time.Now().After(deadline) {
+			e.T.Fatalf("no checkpoint of %d entries", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // Do makes a request and returns the status, headers and body.
 func (e *Env) Do(method, path, body string) (int, http.Header, string) {
 	e.T.Helper()

@@ -26,7 +26,7 @@ func (f *fakeMirror) Status() mirror.Status { return f.status }
 func TestMirrorPages(t *testing.T) {
 	e := nodetest.New(t, declaration.New())
 	m := &fakeMirror{status: mirror.Status{Upstream: "https://register.example.org", Size: 1, UpstreamSize: 1, Seen: 3,
-		Checkpoint: string(e.Node.Projector.Checkpoint().Raw), Cosignatures: "verified: 2 of 2 of a, b", LastCheck: time.Now()}}
+		Checkpoint: string(e.Checkpoint(1).Raw), Cosignatures: "verified: 2 of 2 of a, b", LastCheck: time.Now()}}
 	site, err := web.New(e.Node, web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Writer: "https://register.example.org/", Mirror: m})
 	if err != nil {
 		t.Fatal(err)

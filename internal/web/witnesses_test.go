@@ -49,7 +49,7 @@ func TestWitnessedRegister(t *testing.T) {
 	)
 
 	verifier, _ := note.NewVerifier(f.LogVKey)
-	cp, err := tlog.ParseCheckpoint([]byte(e.Node.Projector.Checkpoint().Raw), verifier)
+	cp, err := tlog.ParseCheckpoint(e.Checkpoint(last+1).Raw, verifier)
 	if err != nil {
 		t.Fatal(err)
 	}
