@@ -207,44 +207,7 @@ func (b *browser) visit(t *testing.T, url, name string) {
 func startDemo(t *testing.T) (*server, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "demo")
-	addrFile := filepath.Join(t.TempDir(), "addr")
-	return startProcess(t, "kongsi demo", addrFile, "demo", "-data", dir, "-addr", "127.0.0.1:0", "-addr-file", addrFile), dir
-}
-
-// startProcess runs the binary with args and waits until it writes its
-// address to addrFile.
-func startProcess(t *testing.T, what, addrFile string, args ...string) *server {
-	t.Helper()
-	cmd := exec.Command(binary, args...)
-	s := &server{cmd: cmd, log: &strings.Builder{}, done: make(chan error, 1)}
-	cmd.Stdout, cmd.Stderr = &lockedWriter{w: s.log}, &lockedWriter{w: s.log}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		s.cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-s.done:
-		case <-time.After(30 * time.Second):
-			s.cmd.Process.Kill()
-			<-s.done
-		}
-	})
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 {
-			s.addr = "http://" + string(b)
-			return s
-		}
-		select {
-		case err := <-s.done:
-			t.Fatalf("%s exited: %v\n%s", what, err, s.log.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	t.Fatalf("%s did not start\n%s", what, s.log.String())
-	return nil
+	return startKongsi(t, "demo", "-data", dir, "-addr", "127.0.0.1:0"), dir
 }
 
 // startDesk makes an account and runs a desk for the party whose demo key is
@@ -257,9 +220,8 @@ func startDesk(t *testing.T, demoDir, party, reg, user, password string) *server
 	if out, err := add.CombinedOutput(); err != nil {
 		t.Fatalf("kongsi desk adduser: %v\n%s", err, out)
 	}
-	addrFile := filepath.Join(t.TempDir(), "addr")
-	return startProcess(t, "kongsi desk", addrFile, "desk", "-key", filepath.Join(demoDir, "demo-keys", party+".key"), "-register", reg,
-		"-data", data, "-addr", "127.0.0.1:0", "-addr-file", addrFile)
+	return startKongsi(t, "desk", "-key", filepath.Join(demoDir, "demo-keys", party+".key"), "-register", reg,
+		"-data", data, "-addr", "127.0.0.1:0")
 }
 
 // TestBrowser drives the public site and the desk, against a demonstration

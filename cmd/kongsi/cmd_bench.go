@@ -94,7 +94,7 @@ func runBench(ctx context.Context, args []string) error {
 
 	step("founding the demonstration register")
 	demoDir := filepath.Join(*dir, "demo")
-	if err := demo.Found(ctx, nodeConfig(demoDir, ms, logger(false, 8)), ms, nil); err != nil {
+	if err := demo.Found(ctx, nodeConfig(demoDir, ms, logger(false, 8)), ms, nil, nil); err != nil {
 		return err
 	}
 	step(fmt.Sprintf("loading the demo register with reads for %s, from this process, served by another", *readFor))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,7 +121,18 @@ func runImport(ctx context.Context, args []string) error {
 			}
 			fmt.Fprintf(os.Stderr, "Signing as %s, with its demo key.\n", im.DemoAuthor)
 		}
-		n, err := node.Open(ctx, nodeConfig(dir, modules.All(), logger(false, 4)))
+		cfg := nodeConfig(dir, modules.All(), logger(false, 4))
+		// On the demonstration register, its witnesses run in this
+		// process too, or no checkpoint could cover what is imported.
+		if isDemo(dir) {
+			_, urls, stop, err := startDemoWitnesses(ctx, dir, logger(false, slog.LevelWarn))
+			if err != nil {
+				return err
+			}
+			defer stop()
+			cfg.WitnessURLs = urls
+		}
+		n, err := node.Open(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -24,11 +25,16 @@ type serveFlags struct {
 	verbose   bool
 	addrFile  string
 	db        string
+	// witnesses is a witness policy file (with URLs) that checkpoints must
+	// satisfy besides the register's recorded policy.
+	witnesses      string
+	witnessTimeout time.Duration
 }
 
 func (f *serveFlags) register(fs interface {
 	StringVar(*string, string, string, string)
 	BoolVar(*bool, string, bool, string)
+	DurationVar(*time.Duration, string, time.Duration, string)
 }, dataDefault string) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&f.data, "data", dataDefault, "the register's data directory")
@@ -37,6 +43,21 @@ func (f *serveFlags) register(fs interface {
 	fs.BoolVar(&f.verbose, "v", false, "log every request")
 	fs.StringVar(&f.addrFile, "addr-file", "", "write the address the server listens on to this file once it listens (useful with -addr 127.0.0.1:0)")
 	fs.StringVar(&f.db, "db", "", "keep the projections in this PostgreSQL database (postgres://user@host:5432/db) instead of the SQLite file in the data directory")
+	fs.StringVar(&f.witnesses, "witnesses", "", "a witness policy file (witness NAME VKEY URL lines, a group, a quorum): checkpoints are published only once it is satisfied, besides the policy the register's records set; its URLs also reach the recorded witnesses with the same keys")
+	fs.DurationVar(&f.witnessTimeout, "witness-timeout", 5*time.Second, "how long to wait for the cosignatures of one checkpoint before trying again")
+}
+
+// readPolicy reads a witness policy file.
+func readPolicy(path string) (*tlog.Policy, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the witness policy: %w", err)
+	}
+	p, err := tlog.ParsePolicy(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
 }
 
 func nodeConfig(dir string, ms []module.Module, log *slog.Logger) node.Config {
@@ -64,18 +85,43 @@ func runServe(ctx context.Context, args []string) error {
 		fmt.Fprintln(os.Stderr, "kongsi serve: -data is required")
 		return errUsage
 	}
-	return serve(ctx, f, false)
+	if isDemo(f.data) {
+		// A demonstration register needs its witnesses: they run in this
+		// process, as under kongsi demo.
+		_, urls, stop, err := startDemoWitnesses(ctx, f.data, logger(f.logJSON, slog.LevelInfo))
+		if err != nil {
+			return err
+		}
+		defer stop()
+		return serveWith(ctx, f, true, urls)
+	}
+	return serveWith(ctx, f, false, nil)
 }
 
-// serve opens the register in f.data and serves it until ctx ends.
-func serve(ctx context.Context, f serveFlags, demo bool) error {
+// serveWith opens the register in f.data and serves it until ctx ends;
+// witnessURLs reach witnesses by key, in place of the URLs their records
+// give.
+func serveWith(ctx context.Context, f serveFlags, demo bool, witnessURLs map[string]string) (err error) {
 	level := slog.LevelInfo
 	if f.verbose {
 		level = slog.LevelDebug
 	}
 	log := logger(f.logJSON, level)
 	ms := modules.All()
-	n, err := node.Open(ctx, f.config(ms, log))
+	cfg := f.config(ms, log)
+	if f.witnesses != "" {
+		if cfg.Witnesses, err = readPolicy(f.witnesses); err != nil {
+			return err
+		}
+		for _, w := range cfg.Witnesses.Witnesses {
+			if w.URL == "" {
+				return fmt.Errorf("%s: the witness %q has no URL: the register could not ask it to cosign", f.witnesses, w.Name)
+			}
+		}
+	}
+	cfg.Log.WitnessTimeout = f.witnessTimeout
+	cfg.WitnessURLs = witnessURLs
+	n, err := node.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/module"
@@ -22,6 +24,7 @@ func runVerify(ctx context.Context, args []string) error {
 	lf.register(fs)
 	index := fs.String("index", "", "the log index of the record to check")
 	stateDir := fs.String("state", defaultStateDir(), "where this client remembers the last checkpoint it saw of each log, to catch a log that rolls back or forks; empty to forget")
+	witnesses := fs.String("witnesses", "", "a witness policy file: the checkpoint must be cosigned by a quorum of its witnesses (a register serves its own at /api/v1/witnesses/policy; check it against a source you trust)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +37,11 @@ func runVerify(ctx context.Context, args []string) error {
 		return err
 	}
 	o := verify.Options{Source: src, Verifier: v, Kinds: kinds, StateDir: *stateDir}
+	if *witnesses != "" {
+		if o.Witnesses, err = readPolicy(*witnesses); err != nil {
+			return err
+		}
+	}
 	var res *verify.Result
 	switch {
 	case *index != "" && fs.NArg() == 0:
@@ -78,6 +86,18 @@ func runVerify(ctx context.Context, args []string) error {
 	r := res.Record
 	fmt.Printf("Record %d: %s %q by %s, signed %s.\n", res.Index, r.Kind, r.Subject, r.Author, r.Time)
 	fmt.Printf("✓ The log's checkpoint is signed by %s (tree of size %d, root %x).\n", v.Name(), res.Checkpoint.Size, res.Checkpoint.Hash)
+	switch {
+	case o.Witnesses != nil && o.Witnesses.Quorum == 0:
+		fmt.Printf("· The witness policy given asks for no cosignatures.\n")
+	case o.Witnesses != nil:
+		var by []string
+		for _, c := range res.Cosignatures {
+			by = append(by, fmt.Sprintf("%s (%s)", c.Witness.Name, c.Time.Format(time.RFC3339)))
+		}
+		fmt.Printf("✓ The checkpoint is cosigned by %d of the witnesses of the policy (%s): %s.\n", len(res.Cosignatures), o.Witnesses, strings.Join(by, ", "))
+	default:
+		fmt.Printf("· Cosignatures not checked: no witness policy given (-witnesses FILE). The checkpoint carries %d signature line(s) besides the log's.\n", res.CosignatureLines)
+	}
 	fmt.Printf("✓ The record is at index %d of that tree.\n", res.Index)
 	if res.Rules {
 		fmt.Printf("✓ Its signatures verify with the keys the log gave its signers, and it passes every rule of the register.\n")

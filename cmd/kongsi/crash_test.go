@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/web"
+	"github.com/kongsi/kongsi/internal/witness/witnesstest"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -40,8 +42,32 @@ func TestCrashLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: kills and restarts a server several times")
 	}
-	ctx := context.Background()
+	crashTest(t, ledgertest.New(t), nil)
+}
+
+// TestCrashLosesNothingWithWitnesses is the same with checkpoints that two
+// of three witnesses must cosign.
+func TestCrashLosesNothingWithWitnesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: kills and restarts a server several times")
+	}
 	f := ledgertest.New(t)
+	var ws []*witnesstest.Server
+	for _, n := range []string{"a", "b", "c"} {
+		ws = append(ws, witnesstest.Start(t, n+".witness.example", f.LogVKey))
+	}
+	policy := witnesstest.Policy(2, ws...)
+	file := filepath.Join(t.TempDir(), "policy.txt")
+	if err := os.WriteFile(file, policy.Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	crashTest(t, f, policy, "-witnesses", file)
+}
+
+// crashTest runs the crash test; policy, if set, is the witness policy the
+// final checkpoint must satisfy.
+func crashTest(t *testing.T, f *ledgertest.Fixture, policy *tlog.Policy, serveArgs ...string) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	ms := []module.Module{declaration.New()}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -58,7 +84,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	authors := []string{"khm.mfa", "vnm.mfa", "phl.mfa", "idn.mfa", "mys.mfa", "chn.mfa"}
 	client := &http.Client{Timeout: 10 * time.Second}
 	for round := range rounds {
-		srv := startServer(t, dir)
+		srv := startServer(t, dir, serveArgs...)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		for c := range clients {
@@ -112,7 +138,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	}
 
 	// Restart, let a checkpoint cover everything, stop cleanly.
-	srv := startServer(t, dir)
+	srv := startServer(t, dir, serveArgs...)
 	var maxIndex uint64
 	for i := range acked {
 		maxIndex = max(maxIndex, i)
@@ -142,6 +168,11 @@ func TestCrashLosesNothing(t *testing.T) {
 	cp, err := tlog.ReadCheckpoint(ctx, src, v)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if policy != nil {
+		if _, err := policy.Check(cp); err != nil {
+			t.Fatalf("the final checkpoint: %v", err)
+		}
 	}
 	got := map[uint64][]byte{}
 	for e, err := range tlog.Entries(ctx, src, 0, cp.Size, cp.Size) {

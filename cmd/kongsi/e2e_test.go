@@ -35,34 +35,56 @@ type server struct {
 	cmd  *exec.Cmd
 	addr string
 	log  *strings.Builder
-	done chan error
+	// done is closed when the process has exited, with err its status.
+	done chan struct{}
+	err  error
+}
+
+// start starts the process and notes its exit.
+func (s *server) start(t *testing.T) {
+	t.Helper()
+	s.done = make(chan struct{})
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
 }
 
 // startServer runs kongsi serve on dir and waits until it listens.
 func startServer(t *testing.T, dir string, args ...string) *server {
 	t.Helper()
+	return startKongsi(t, append([]string{"serve", "-data", dir, "-addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startKongsi runs a kongsi command that serves (serve, demo, witness,
+// mirror, desk), with -addr-file, and waits until it listens. The process is
+// killed at the end of the test if it still runs.
+func startKongsi(t *testing.T, args ...string) *server {
+	t.Helper()
 	addrFile := filepath.Join(t.TempDir(), "addr")
-	cmd := exec.Command(binary, append([]string{"serve", "-data", dir, "-addr", "127.0.0.1:0", "-addr-file", addrFile}, args...)...)
-	s := &server{cmd: cmd, log: &strings.Builder{}, done: make(chan error, 1)}
+	cmd := exec.Command(binary, append(args, "-addr-file", addrFile)...)
+	s := &server{cmd: cmd, log: &strings.Builder{}}
 	cmd.Stdout, cmd.Stderr = &lockedWriter{w: s.log}, &lockedWriter{w: s.log}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.done <- cmd.Wait() }()
-	deadline := time.Now().Add(30 * time.Second)
+	s.start(t)
+	t.Cleanup(s.kill)
+	// A demo founds its register first.
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 {
 			s.addr = "http://" + string(b)
 			return s
 		}
 		select {
-		case err := <-s.done:
-			t.Fatalf("kongsi serve exited: %v\n%s", err, s.log.String())
+		case <-s.done:
+			t.Fatalf("kongsi %s exited: %v\n%s", args[0], s.err, s.log.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 	cmd.Process.Kill()
-	t.Fatalf("kongsi serve did not start\n%s", s.log.String())
+	t.Fatalf("kongsi %s did not start\n%s", args[0], s.log.String())
 	return nil
 }
 
@@ -71,20 +93,24 @@ func (s *server) stop(t *testing.T) {
 	t.Helper()
 	s.cmd.Process.Signal(os.Interrupt)
 	select {
-	case err := <-s.done:
-		if err != nil {
-			t.Fatalf("kongsi serve: %v\n%s", err, s.log.String())
+	case <-s.done:
+		if err := s.err; err != nil {
+			t.Fatalf("kongsi %s: %v\n%s", s.cmd.Args[1], err, s.log.String())
 		}
 	case <-time.After(60 * time.Second):
 		s.cmd.Process.Kill()
-		t.Fatalf("kongsi serve did not stop\n%s", s.log.String())
+		t.Fatalf("kongsi %s did not stop\n%s", s.cmd.Args[1], s.log.String())
 	}
 }
 
-// kill ends the server at once, as a crash would.
+// kill ends the server at once, as a crash would, if it still runs.
 func (s *server) kill() {
-	s.cmd.Process.Kill()
-	<-s.done
+	select {
+	case <-s.done:
+	default:
+		s.cmd.Process.Kill()
+		<-s.done
+	}
 }
 
 type lockedWriter struct {

@@ -39,6 +39,8 @@ func init() {
 		{"rebuild", "rebuild a register's projections from its log", runRebuild},
 		{"import", "import outside data (trade statistics, projects…) as signed records", runImport},
 		{"export", "export a register's data in outside formats", runExport},
+		{"mirror", "serve a read-only, checked copy of another node's register, and catch split views", runMirror},
+		{"witness", "run a witness that cosigns the checkpoints of logs (C2SP tlog-witness)", runWitness},
 		{"bench", "measure the write path, audit, rebuild and reads", runBench},
 	}
 }

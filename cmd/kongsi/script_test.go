@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,30 @@ func TestScripts(t *testing.T) {
 						ts.Fatalf("no server wrote %s", args[0])
 					}
 					time.Sleep(20 * time.Millisecond)
+				}
+			},
+			// waitget URL REGEXP: wait until a GET of URL answers a body
+			// that REGEXP matches.
+			"waitget": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: waitget URL REGEXP")
+				}
+				re, err := regexp.Compile(args[1])
+				ts.Check(err)
+				deadline := time.Now().Add(60 * time.Second)
+				last := ""
+				for {
+					if resp, err := http.Get(args[0]); err == nil {
+						b, _ := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						if last = string(b); re.MatchString(last) {
+							return
+						}
+					}
+					if time.Now().After(deadline) {
+						ts.Fatalf("GET %s never matched %s; last:\n%s", args[0], args[1], last)
+					}
+					time.Sleep(100 * time.Millisecond)
 				}
 			},
 			// fetch URL FILE: save an HTTP GET to FILE.

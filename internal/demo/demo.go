@@ -257,10 +257,11 @@ func Files() []string {
 	return out
 }
 
-// Found makes a demo register in dir: keys, charter, admissions, every
-// record of the data files, then what the modules seed. progress, if set, is
-// told each record loaded.
-func Found(ctx context.Context, cfg node.Config, ms []module.Module, progress func(done, total int)) error {
+// Found makes a demo register in dir: keys, charter, admissions, the
+// witnesses and the witness policy (if witnesses are given: they must be
+// running, and cfg must reach them), every record of the data files, then
+// what the modules seed. progress, if set, is told each record loaded.
+func Found(ctx context.Context, cfg node.Config, ms []module.Module, witnesses []Witness, progress func(done, total int)) error {
 	var cf charterFile
 	if err := readJSON("charter.json", &cf); err != nil {
 		return err
@@ -285,12 +286,14 @@ func Found(ctx context.Context, cfg node.Config, ms []module.Module, progress fu
 		AdmissionQuorum: ledger.Quorum{Numerator: 2, Denominator: 3}, States: cf.States,
 	}
 	var founders []note.Signer
+	var governance []string
 	var author string
 	for _, a := range cf.Authorities {
 		body.Authorities = append(body.Authorities, ledger.AuthoritySpec{ID: a.ID, Name: a.Name, Roles: a.Roles, Key: keys.VKey(a.ID), URL: a.URL})
 		if slices.Contains(a.Roles, ledger.RoleGovernance) {
 			s, _ := keys.Signer(a.ID)
 			founders = append(founders, s)
+			governance = append(governance, a.ID)
 			if author == "" {
 				author = a.ID
 			}
@@ -343,6 +346,13 @@ func Found(ctx context.Context, cfg node.Config, ms []module.Module, progress fu
 		records = append(records, rs...)
 	}
 	total := len(records) + 1
+	// The witnesses come first, so that nearly every checkpoint is
+	// cosigned.
+	if len(witnesses) > 0 {
+		if err := l.registerWitnesses(ctx, witnesses, governance); err != nil {
+			return err
+		}
+	}
 	for i, r := range records {
 		if _, err := l.Submit(ctx, r); err != nil {
 			return err

@@ -20,6 +20,7 @@ import (
 	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/trade"
+	"github.com/kongsi/kongsi/internal/witness/witnesstest"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -30,7 +31,23 @@ func TestFound(t *testing.T) {
 	ms := modules.All()
 	dir := t.TempDir()
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if err := demo.Found(ctx, cfg, ms, nil); err != nil {
+	// The demo's witnesses, running.
+	logVKey, err := demo.LogVKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := demo.Witnesses(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.WitnessURLs = map[string]string{}
+	var servers []*witnesstest.Server
+	for _, w := range ws {
+		s := witnesstest.StartWithKey(t, w.ID, w.SKey, w.VKey, t.TempDir(), logVKey)
+		cfg.WitnessURLs[w.VKey] = s.Witness.URL
+		servers = append(servers, s)
+	}
+	if err := demo.Found(ctx, cfg, ms, ws, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, vkey, err := node.ReadLogKey(dir)
@@ -51,6 +68,7 @@ func TestFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Kinds[ledger.KindPartyAdmit] != 1 || rep.Kinds[declaration.Kind] < 15 || rep.Kinds[ledger.KindKeyRotate] != 1 || rep.Kinds[trade.Kind] != len(demoReleases) ||
+		rep.Kinds[ledger.KindWitnessRegister] != 2 || rep.Kinds[ledger.KindWitnessPolicy] != 1 ||
 		rep.Kinds[projects.KindProject] < 7 || rep.Kinds[projects.KindElection] < 10 || rep.Kinds[projects.KindDesignation] < 6 || rep.Kinds[projects.KindOutreach] < 2 {
 		t.Errorf("records by kind: %v", rep.Kinds)
 	}
@@ -72,8 +90,16 @@ func TestFound(t *testing.T) {
 		rep.Kinds[security.KindPortCallReport] < 3 || rep.Kinds[security.KindActivityNotify] < 4 || rep.Kinds[security.KindPosture] < 1 {
 		t.Errorf("security records by kind: %v", rep.Kinds)
 	}
+	// The last checkpoint is cosigned by both witnesses.
+	cp, err := tlog.ReadCheckpoint(ctx, tlog.DirSource(filepath.Join(dir, node.LogDir)), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := witnesstest.Policy(2, servers...).Check(cp); err != nil || len(cs) != 2 {
+		t.Fatalf("the demo's checkpoint lacks cosignatures: %v\n%s", err, cp.Raw)
+	}
 	// Opening it again reuses it.
-	if err := demo.Found(ctx, cfg, ms, nil); err == nil {
+	if err := demo.Found(ctx, cfg, ms, ws, nil); err == nil {
 		t.Error("founding twice in one directory succeeded")
 	}
 	n, err := node.Open(ctx, cfg)

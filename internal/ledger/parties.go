@@ -40,6 +40,10 @@ func schema(name string) []byte {
 var partySubject = regexp.MustCompile(`^parties/([a-z]{3}|[a-z]{3}\.[a-z0-9][a-z0-9-]*)$`)
 
 func coreKinds() []*Kind {
+	return append(partyKinds(), witnessKinds()...)
+}
+
+func partyKinds() []*Kind {
 	return []*Kind{
 		{
 			Name: KindCharter, Title: "Charter",

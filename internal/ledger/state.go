@@ -70,6 +70,9 @@ type State struct {
 	seen    map[record.ID]uint64
 	quorum  [2]int // numerator, denominator of the admission quorum
 	keys    atomic.Pointer[map[string]*signednote.Key]
+	// witnesses is every state of the register's witnesses; read
+	// concurrently.
+	witnesses WitnessHistory
 }
 
 // NewState returns the state of an empty log. The first record appended must

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -44,11 +45,18 @@ type Config struct {
 	Logger      *slog.Logger
 	// Progress, if set, is told how replays at start-up go.
 	Progress func(what string, done, total uint64)
-	// Log tunes the log; Dir and Signer are set by the node.
+	// Log tunes the log; Dir, Signer and Witnesses are set by the node.
 	Log tlog.Options
 	// Postgres, when set, is the address of the PostgreSQL database that
 	// holds the projections, instead of the SQLite file in Dir.
 	Postgres string
+	// Witnesses is a witness policy every checkpoint must satisfy, besides
+	// the one the register's records set; its URLs also reach the witnesses
+	// of the recorded policy that have the same keys. Optional.
+	Witnesses *tlog.Policy
+	// WitnessURLs reach witnesses, by key (vkey), in place of the URLs
+	// their witness.register records give. Optional.
+	WitnessURLs map[string]string
 }
 
 // OpenStore opens the projections' store that cfg names.
@@ -59,9 +67,12 @@ func OpenStore(ctx context.Context, cfg Config, schemas []store.Schema) (store.S
 	return store.OpenSQLite(ctx, filepath.Join(cfg.Dir, StoreFile), schemas)
 }
 
-// Node is a running register node.
+// Node is a running register node. A read-only node (a mirror's) has no
+// Log and no Sequencer: it follows a copy of the log that something else
+// writes in LogDir.
 type Node struct {
 	Dir       string
+	LogDir    string
 	Origin    string
 	LogVKey   string
 	Verifier  note.Verifier
@@ -206,12 +217,19 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	opts := cfg.Log
 	opts.Dir, opts.Signer = filepath.Join(cfg.Dir, LogDir), signer
+	// Checkpoints are published only with the cosignatures that the
+	// configured policy and the register's recorded one require; until the
+	// write path has replayed the log, the recorded one is unknown and no
+	// checkpoint of a non-empty tree is published.
+	wp := newWitnessPolicies(cfg.Witnesses, cfg.WitnessURLs)
+	opts.Witnesses = wp
 	l, err := tlog.Open(ctx, opts)
 	if err != nil {
 		unlock()
 		return nil, err
 	}
-	n := &Node{Dir: cfg.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger, unlock: unlock}
+	wp.log.Store(l)
+	n := &Node{Dir: cfg.Dir, LogDir: opts.Dir, Origin: signer.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Log: l, Logger: cfg.Logger, unlock: unlock}
 	fail := func(err error) (*Node, error) {
 		n.Close(ctx)
 		return nil, err
@@ -219,6 +237,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if n.Sequencer, err = sequencer.New(ctx, l, kinds, cfg.Logger, progress("replaying the log")); err != nil {
 		return fail(err)
 	}
+	wp.seq.Store(n.Sequencer)
 	if o := n.Sequencer.State().Origin(); o != "" && o != n.Origin {
 		return fail(fmt.Errorf("the charter's origin %q is not the log key's name %q", o, n.Origin))
 	}
@@ -240,7 +259,62 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	return n, nil
 }
 
-// Run follows the log into the store in the background, until Close.
+// OpenReadOnly opens a read-only node on the log copied into cfg.Dir/log,
+// whose key is vkey: it projects the copy into the store, and takes no
+// records. Call Run to start following the copy.
+func OpenReadOnly(ctx context.Context, cfg Config, vkey string) (*Node, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	kinds, err := ledger.NewKinds(cfg.Kinds...)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, fmt.Errorf("the log's key: %w", err)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{Dir: cfg.Dir, LogDir: filepath.Join(cfg.Dir, LogDir), Origin: verifier.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Logger: cfg.Logger, unlock: unlock}
+	if n.Store, err = OpenStore(ctx, cfg, projector.Schemas(cfg.Projections)); err != nil {
+		n.Close(ctx)
+		return nil, err
+	}
+	n.Projector = projector.New(projector.Options{
+		Source: tlog.DirSource(n.LogDir), Verifier: verifier, Store: n.Store, Kinds: kinds,
+		Projections: cfg.Projections, Logger: cfg.Logger, DataDir: cfg.Dir,
+	})
+	var progress func(done, total uint64)
+	if cfg.Progress != nil {
+		progress = func(done, total uint64) { cfg.Progress("loading the projections", done, total) }
+	}
+	if err := n.Projector.Open(ctx, progress); err != nil && !errors.Is(err, tlog.ErrNoCheckpoint) {
+		n.Close(ctx)
+		return nil, err
+	}
+	return n, nil
+}
+
+// Source reads the node's log.
+func (n *Node) Source() tlog.Source {
+	if n.Log != nil {
+		return n.Log.Reader()
+	}
+	return tlog.DirSource(n.LogDir)
+}
+
+// ReadOnly reports whether the node takes no records.
+func (n *Node) ReadOnly() bool { return n.Sequencer == nil }
+
+// Run follows the log into the store in the background, until Close. It
+// also warns, in the node's log, when stored records wait for a checkpoint
+// because witnesses do not cosign.
 func (n *Node) Run(ctx context.Context) {
 	ctx, n.cancel = context.WithCancel(ctx)
 	n.done = make(chan struct{})
@@ -248,6 +322,58 @@ func (n *Node) Run(ctx context.Context) {
 		defer close(n.done)
 		n.Projector.Follow(ctx)
 	}()
+	if n.Log != nil {
+		go n.watchPublication(ctx)
+	}
+}
+
+// watchPublication logs a warning every 30 seconds while stored records
+// have waited more than 10 seconds for a published checkpoint, with how the
+// last request to each witness went.
+func (n *Node) watchPublication(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	var behindSince, warned time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		integrated, err := n.Log.IntegratedSize(ctx)
+		if err != nil {
+			continue
+		}
+		published := uint64(0)
+		if raw, err := n.Log.Reader().ReadCheckpoint(ctx); err == nil {
+			if cp, err := tlog.ParseCheckpoint(raw, n.Verifier); err == nil {
+				published = cp.Size
+			}
+		}
+		if published >= integrated {
+			if !warned.IsZero() {
+				n.Logger.Info("checkpoints are published again", "size", published)
+			}
+			behindSince, warned = time.Time{}, time.Time{}
+			continue
+		}
+		if behindSince.IsZero() {
+			behindSince = time.Now()
+		}
+		if time.Since(behindSince) < 10*time.Second || time.Since(warned) < 30*time.Second {
+			continue
+		}
+		warned = time.Now()
+		args := []any{"stored", integrated, "published", published, "waiting", time.Since(behindSince).Round(time.Second)}
+		for _, c := range n.Log.WitnessContacts() {
+			what := c.Error
+			if what == "" {
+				what = fmt.Sprintf("HTTP %d", c.Status)
+			}
+			args = append(args, "witness "+c.Name, what)
+		}
+		n.Logger.Warn("stored records wait for a checkpoint: the witness policy is not satisfied", args...)
+	}
 }
 
 // Close stops taking records, waits until every acknowledged record is

@@ -36,28 +36,42 @@ type Env struct {
 // projections in SQLite.
 func New(t testing.TB, ms ...module.Module) *Env {
 	t.Helper()
-	return NewWith(t, "", ms...)
+	return NewWith(t, Options{}, ms...)
 }
 
 // NewPostgres is New with the projections in a fresh PostgreSQL schema.
 func NewPostgres(t testing.TB, ms ...module.Module) *Env {
 	t.Helper()
-	return NewWith(t, storetest.Postgres(t), ms...)
+	return NewWith(t, Options{Postgres: storetest.Postgres(t)}, ms...)
 }
 
-// NewWith is New with the projections in the PostgreSQL database dsn, or in
-// SQLite when dsn is "".
-func NewWith(t testing.TB, dsn string, ms ...module.Module) *Env {
+// Options configure a test node.
+type Options struct {
+	// Fixture is the register to found; a new one if nil.
+	Fixture *ledgertest.Fixture
+	// Witnesses is the node's configured witness policy.
+	Witnesses *tlog.Policy
+	// Postgres is the PostgreSQL database that holds the projections; ""
+	// keeps them in SQLite.
+	Postgres string
+}
+
+// NewWith founds a register as opts say and serves it.
+func NewWith(t testing.TB, opts Options, ms ...module.Module) *Env {
 	t.Helper()
 	ctx := context.Background()
-	f := ledgertest.New(t)
+	f := opts.Fixture
+	if f == nil {
+		f = ledgertest.New(t)
+	}
 	dir := t.TempDir()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: quiet,
-		Log: tlog.Options{CheckpointInterval: 100 * time.Millisecond}, Postgres: dsn}
+		Log: tlog.Options{CheckpointInterval: 100 * time.Millisecond, WitnessTimeout: 2 * time.Second}, Postgres: opts.Postgres}
 	if err := node.Found(ctx, cfg, f.LogSKey, f.CharterEntry); err != nil {
 		t.Fatal(err)
 	}
+	cfg.Witnesses = opts.Witnesses
 	n, err := node.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +125,24 @@ func (e *Env) Wait(n uint64) {
 	defer cancel()
 	if err := e.Node.Projector.WaitFor(ctx, n); err != nil {
 		e.T.Fatalf("waiting for the projections to reach %d: %v", n, err)
+	}
+}
+
+// Checkpoint waits until the projector has verified a checkpoint of at least
+// n entries, and returns it. (The projector counts the entries it applied
+// before it records the checkpoint they make up.)
+func (e *Env) Checkpoint(n uint64) *tlog.Checkpoint {
+	e.T.Helper()
+	e.Wait(n)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if cp := e.Node.Projector.Checkpoint(); cp != nil && cp.Size >= n {
+			return cp
+		}
+		if time.Now().After(deadline) {
+			e.T.Fatalf("no checkpoint of %d entries", n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

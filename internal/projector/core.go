@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/search"
 	"github.com/kongsi/kongsi/internal/store"
@@ -20,9 +21,9 @@ type core struct{}
 
 var coreSchema = store.Schema{
 	Name:   "core",
-	Tables: []string{"records", "subjects", "refs", "parties", "keys"},
+	Tables: []string{"records", "subjects", "refs", "parties", "keys", "witnesses", "witness_policies"},
 	// The tables are the same in both dialects; the full-text index is not.
-	Migrations: withSearch(store.Both(`
+	Migrations: withWitnesses(withSearch(store.Both(`
 CREATE TABLE records (
 	idx     INTEGER PRIMARY KEY,
 	id      TEXT NOT NULL,
@@ -70,7 +71,7 @@ CREATE TABLE keys (
 	ended       TEXT,
 	PRIMARY KEY (party, from_idx)
 ) STRICT;
-`)),
+`))),
 	Clear: map[store.Dialect][]string{
 		store.SQLite:   {`INSERT INTO records_fts (records_fts) VALUES ('delete-all')`},
 		store.Postgres: {`DELETE FROM records_search`},
@@ -105,6 +106,33 @@ func withSearch(m map[store.Dialect][]string) map[store.Dialect][]string {
 	return m
 }
 
+// withWitnesses adds the migration of the witnesses' tables.
+func withWitnesses(m map[store.Dialect][]string) map[store.Dialect][]string {
+	const ddl = `
+CREATE TABLE witnesses (
+	id          TEXT PRIMARY KEY,
+	name        TEXT NOT NULL,
+	vkey        TEXT NOT NULL,
+	fingerprint TEXT NOT NULL,
+	url         TEXT NOT NULL,
+	description TEXT NOT NULL,
+	operator    TEXT NOT NULL,
+	since_idx   INTEGER NOT NULL,
+	updated_idx INTEGER NOT NULL,
+	retired     INTEGER NOT NULL
+) STRICT;
+CREATE TABLE witness_policies (
+	idx       INTEGER PRIMARY KEY,
+	quorum    INTEGER NOT NULL,
+	witnesses TEXT NOT NULL
+) STRICT;
+`
+	for d, ms := range store.Both(ddl) {
+		m[d] = append(m[d], ms...)
+	}
+	return m
+}
+
 func (core) Schema() store.Schema { return coreSchema }
 func (core) Kinds() []string      { return nil }
 
@@ -135,7 +163,33 @@ func (core) Apply(ctx context.Context, tx *store.Tx, a *Applied) error {
 	if a.PartiesBefore != nil {
 		return applyParties(ctx, tx, a)
 	}
+	switch r.Kind {
+	case ledger.KindWitnessRegister, ledger.KindWitnessPolicy:
+		return applyWitnesses(ctx, tx, a)
+	}
 	return nil
+}
+
+// applyWitnesses writes what a witness record changed: the witness, or the
+// witness policy.
+func applyWitnesses(ctx context.Context, tx *store.Tx, a *Applied) error {
+	w := a.State.Witnesses().Latest()
+	if w == nil || w.After != a.Index {
+		return fmt.Errorf("logic error: the witness record %d did not change the witnesses", a.Index)
+	}
+	if a.Record.Kind == ledger.KindWitnessPolicy {
+		ids, _ := json.Marshal(append([]string{}, w.Policy.Witnesses...))
+		return tx.Exec(ctx, `INSERT INTO witness_policies (idx, quorum, witnesses) VALUES ($1, $2, $3)`, int64(a.Index), w.Policy.Quorum, string(ids))
+	}
+	rw := w.ByID[strings.TrimPrefix(a.Record.Subject, "witnesses/")]
+	retired := 0
+	if rw.Retired {
+		retired = 1
+	}
+	return tx.Exec(ctx, `INSERT INTO witnesses (id, name, vkey, fingerprint, url, description, operator, since_idx, updated_idx, retired) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, vkey = excluded.vkey, fingerprint = excluded.fingerprint, url = excluded.url,
+		description = excluded.description, updated_idx = excluded.updated_idx, retired = excluded.retired`,
+		rw.ID, rw.Name, rw.Key.String(), rw.Key.Fingerprint(), rw.URL, rw.Description, rw.Operator, int64(rw.Since), int64(a.Index), retired)
 }
 
 // searchText is what the full-text index holds of a record: its subject,

@@ -116,11 +116,16 @@ func (n *Note) Marshal() []byte {
 	b.Write(n.Text)
 	b.WriteByte('\n')
 	for _, s := range n.Sigs {
-		raw := binary.BigEndian.AppendUint32(nil, s.KeyID)
-		raw = append(raw, s.Sig...)
-		fmt.Fprintf(&b, "— %s %s\n", s.Name, base64.StdEncoding.EncodeToString(raw))
+		b.Write(MarshalSignature(s))
 	}
 	return b.Bytes()
+}
+
+// MarshalSignature returns a signature line: "— name base64(keyID||sig)\n".
+func MarshalSignature(s Signature) []byte {
+	raw := binary.BigEndian.AppendUint32(nil, s.KeyID)
+	raw = append(raw, s.Sig...)
+	return fmt.Appendf(nil, "— %s %s\n", s.Name, base64.StdEncoding.EncodeToString(raw))
 }
 
 // CheckText reports whether text may be the text of a note: non-empty, valid

@@ -34,10 +34,13 @@ type Options struct {
 	// default, 2ms) only gathers what was added together.
 	BatchMaxSize uint
 	BatchMaxAge  time.Duration
-	// Witnesses, when set, must cosign every checkpoint before it is
+	// Witnesses, when set, say which witness policies a checkpoint must
+	// satisfy before it is published. While they cannot be satisfied,
+	// entries are still sequenced and stored, but no new checkpoint is
 	// published.
-	Witnesses *tessera.WitnessGroup
-	// WitnessTimeout bounds the wait for cosignatures.
+	Witnesses WitnessPolicies
+	// WitnessTimeout bounds the wait for cosignatures of one checkpoint;
+	// Tessera's default (5s) if zero.
 	WitnessTimeout time.Duration
 	// HTTPClient is used to reach witnesses.
 	HTTPClient *http.Client
@@ -52,6 +55,7 @@ type Log struct {
 	reader   tessera.LogReader
 	awaiter  *tessera.PublicationAwaiter
 	cancel   context.CancelFunc
+	contacts *witnessContacts // nil without witnesses
 }
 
 // Open opens the log in opts.Dir for appending, creating it if it does not
@@ -69,6 +73,21 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("couldn't create the log directory: %w", err)
 	}
+	var contacts *witnessContacts
+	if opts.Witnesses != nil {
+		c := opts.HTTPClient
+		if c == nil {
+			c = &http.Client{}
+		}
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		contacts = &witnessContacts{names: map[string]string{}, last: map[string]*WitnessContact{}, next: next}
+		wc := *c
+		wc.Transport = contacts
+		opts.HTTPClient = &wc
+	}
 	// The context of Tessera's background work lives until Close.
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	driver, err := posix.New(bg, posix.Config{Path: opts.Dir, HTTPClient: opts.HTTPClient})
@@ -82,7 +101,8 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 		WithBatching(opts.BatchMaxSize, opts.BatchMaxAge).
 		WithGarbageCollectionInterval(10 * time.Second)
 	if opts.Witnesses != nil {
-		ao = ao.WithWitnesses(*opts.Witnesses, &tessera.WitnessOptions{Timeout: opts.WitnessTimeout})
+		group := tessera.NewWitnessGroup(1, witnessGate{wp: opts.Witnesses, contacts: contacts})
+		ao = ao.WithWitnesses(group, &tessera.WitnessOptions{Timeout: opts.WitnessTimeout})
 	}
 	a, shutdown, reader, err := tessera.NewAppender(bg, driver, ao)
 	if err != nil {
@@ -91,7 +111,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	}
 	l := &Log{
 		dir: opts.Dir, origin: opts.Signer.Name(),
-		appender: a, shutdown: shutdown, reader: reader, cancel: cancel,
+		appender: a, shutdown: shutdown, reader: reader, cancel: cancel, contacts: contacts,
 		awaiter: tessera.NewPublicationAwaiter(bg, reader.ReadCheckpoint, 25*time.Millisecond),
 	}
 	return l, nil
@@ -117,6 +137,14 @@ func (l *Log) AwaitPublished(ctx context.Context, index uint64) ([]byte, error) 
 		return nil, fmt.Errorf("couldn't wait for a checkpoint covering index %d: %w", index, err)
 	}
 	return cp, nil
+}
+
+// WitnessContacts says how the log's last request to each witness went.
+func (l *Log) WitnessContacts() []WitnessContact {
+	if l.contacts == nil {
+		return nil
+	}
+	return l.contacts.snapshot()
 }
 
 // Reader reads the log's files.

@@ -2,12 +2,15 @@ package tlog
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/tessera/api"
@@ -109,4 +112,35 @@ func Entries(ctx context.Context, src Source, from, to, size uint64) iter.Seq2[E
 			}
 		}
 	}
+}
+
+// ParseCheckpointText parses the text of a checkpoint (C2SP tlog-checkpoint)
+// strictly: an origin line, the tree size in decimal without leading
+// zeroes, the root hash in base64 (32 bytes), then any extension lines,
+// which must not be empty.
+func ParseCheckpointText(text []byte) (log.Checkpoint, error) {
+	if len(text) == 0 || text[len(text)-1] != '\n' {
+		return log.Checkpoint{}, errors.New("a checkpoint's text ends with a newline")
+	}
+	lines := strings.Split(string(text[:len(text)-1]), "\n")
+	if len(lines) < 3 {
+		return log.Checkpoint{}, errors.New("a checkpoint has an origin, a tree size and a root hash line")
+	}
+	if lines[0] == "" {
+		return log.Checkpoint{}, errors.New("the checkpoint's origin line is empty")
+	}
+	size, err := strconv.ParseUint(lines[1], 10, 64)
+	if err != nil || strconv.FormatUint(size, 10) != lines[1] {
+		return log.Checkpoint{}, fmt.Errorf("the checkpoint's tree size %q is not a decimal number without leading zeroes", lines[1])
+	}
+	hash, err := base64.StdEncoding.Strict().DecodeString(lines[2])
+	if err != nil || len(hash) != 32 {
+		return log.Checkpoint{}, errors.New("the checkpoint's root hash is not a base64 SHA-256 hash")
+	}
+	for _, ext := range lines[3:] {
+		if ext == "" {
+			return log.Checkpoint{}, errors.New("the checkpoint has an empty extension line")
+		}
+	}
+	return log.Checkpoint{Origin: lines[0], Size: size, Hash: hash}, nil
 }

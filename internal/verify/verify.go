@@ -34,6 +34,9 @@ type Options struct {
 	// the check of consistency with earlier runs.
 	StateDir string
 	Progress func(done, total uint64)
+	// Witnesses, if set, is the witness policy the checkpoint must
+	// satisfy: a quorum of its witnesses must have cosigned it.
+	Witnesses *tlog.Policy
 }
 
 // Result says what was checked.
@@ -46,6 +49,30 @@ type Result struct {
 	Rules bool
 	// Consistency describes the check against the last checkpoint seen.
 	Consistency string
+	// Cosignatures are the verified cosignatures of the checkpoint by the
+	// witnesses of Options.Witnesses; CosignatureLines counts the
+	// checkpoint's signature lines other than the log's.
+	Cosignatures     []tlog.Cosignature
+	CosignatureLines int
+}
+
+// ErrWitnesses reports a checkpoint without the cosignatures the witness
+// policy requires.
+var ErrWitnesses = tlog.ErrQuorum
+
+// checkWitnesses checks the checkpoint's cosignatures against the policy,
+// if one is given.
+func checkWitnesses(o Options, res *Result) error {
+	res.CosignatureLines = len(res.Checkpoint.Note.UnverifiedSigs)
+	if o.Witnesses == nil {
+		return nil
+	}
+	cs, err := o.Witnesses.Check(res.Checkpoint)
+	res.Cosignatures = cs
+	if err != nil {
+		return fmt.Errorf("the checkpoint of size %d: %w", res.Checkpoint.Size, err)
+	}
+	return nil
 }
 
 // ErrForked reports a log whose history does not extend what was seen
@@ -62,6 +89,9 @@ func Index(ctx context.Context, o Options, index uint64) (*Result, error) {
 		return nil, fmt.Errorf("the log's checkpoint covers %d entries; there is no entry %d yet", cp.Size, index)
 	}
 	res := &Result{Index: index, Checkpoint: cp}
+	if err := checkWitnesses(o, res); err != nil {
+		return nil, err
+	}
 	if res.Consistency, err = consistency(ctx, o, cp); err != nil {
 		return nil, err
 	}
@@ -102,6 +132,9 @@ func ProofFile(ctx context.Context, o Options, b []byte) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Index: p.Index, Checkpoint: cp}
+	if err := checkWitnesses(o, res); err != nil {
+		return nil, err
+	}
 	if res.Record, err = record.Parse(p.Extra); err != nil {
 		return nil, fmt.Errorf("the proof's record is malformed: %w", err)
 	}
@@ -140,6 +173,9 @@ func RecordFile(ctx context.Context, o Options, entry []byte) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Checkpoint: cp, Record: r}
+	if err := checkWitnesses(o, res); err != nil {
+		return nil, err
+	}
 	if res.Consistency, err = consistency(ctx, o, cp); err != nil {
 		return nil, err
 	}

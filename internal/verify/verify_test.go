@@ -15,6 +15,7 @@ import (
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/kongsi/kongsi/internal/verify"
+	"github.com/kongsi/kongsi/internal/witness/witnesstest"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -155,4 +156,45 @@ func TestProofFile(t *testing.T) {
 		t.Errorf("a record that breaks the rules: %v", err)
 	}
 	os.RemoveAll(bad)
+}
+
+// TestVerifyWitnesses checks a record whose checkpoint one witness cosigned
+// against policies it satisfies and one it does not.
+func TestVerifyWitnesses(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	v, _ := note.NewVerifier(f.LogVKey)
+	w1 := witnesstest.Start(t, "w1.example", f.LogVKey)
+	w2 := witnesstest.Start(t, "w2.example", f.LogVKey)
+	dir := t.TempDir()
+	l, err := tlog.Open(ctx, tlog.Options{Dir: dir, Signer: f.LogSigner, Witnesses: tlog.StaticPolicies{witnesstest.Policy(1, w1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range append([][]byte{f.CharterEntry}, memos(t, f, "m", 3)...) {
+		if _, err := l.Add(ctx, e)(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o := verify.Options{Source: tlog.DirSource(dir), Verifier: v, Kinds: kinds}
+	res, err := verify.Index(ctx, o, 2)
+	if err != nil || res.CosignatureLines != 1 || res.Cosignatures != nil {
+		t.Fatalf("without a policy: %v, %d lines, %v", err, res.CosignatureLines, res.Cosignatures)
+	}
+	o.Witnesses = witnesstest.Policy(1, w1, w2)
+	if res, err = verify.Index(ctx, o, 2); err != nil || len(res.Cosignatures) != 1 || res.Cosignatures[0].Witness.Name != "w1.example" {
+		t.Fatalf("with 1 of w1, w2: %v, %v", err, res)
+	}
+	o.Witnesses = witnesstest.Policy(2, w1, w2)
+	if _, err := verify.Index(ctx, o, 2); !errors.Is(err, verify.ErrWitnesses) {
+		t.Fatalf("with 2 of w1, w2: %v, want ErrWitnesses", err)
+	}
+	o.Witnesses = witnesstest.Policy(1, w2)
+	if _, err := verify.Index(ctx, o, 2); !errors.Is(err, verify.ErrWitnesses) {
+		t.Fatalf("with 1 of w2: %v, want ErrWitnesses", err)
+	}
 }

@@ -35,7 +35,7 @@ const maxWait = 20 * time.Second
 
 func (s *Site) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 	if s.Node.Sequencer == nil {
-		return problem.Forbidden("", "read-only", "this node is read-only; submit records to the register's writer")
+		return s.readOnly("submit records")
 	}
 	entry, err := io.ReadAll(io.LimitReader(r.Body, record.MaxEntrySize+1))
 	var mbe *http.MaxBytesError
@@ -256,7 +256,7 @@ func (s *Site) proof(ctx context.Context, rec *browse.Record) (*tlog.Proof, *tlo
 	if p, ok := s.proofs.get(key); ok {
 		return p, cp, nil
 	}
-	p, err := tlog.BuildProof(ctx, s.Node.Log.Reader(), cp, rec.Index, rec.Entry)
+	p, err := tlog.BuildProof(ctx, s.Node.Source(), cp, rec.Index, rec.Entry)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -315,7 +315,7 @@ type HeadJSON struct {
 
 func (s *Site) apiHead(w http.ResponseWriter, r *http.Request) error {
 	if s.Node.Sequencer == nil {
-		return problem.Forbidden("", "read-only", "this node is read-only; ask the register's writer")
+		return s.readOnly("ask for the latest version of a subject")
 	}
 	subject := r.PathValue("subject")
 	h, err := s.Node.Sequencer.Head(r.Context(), subject)
@@ -323,4 +323,12 @@ func (s *Site) apiHead(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return WriteJSON(w, http.StatusOK, HeadJSON{Subject: subject, ID: h.ID.String(), Index: h.Index, Version: h.Version, Kind: h.Kind, Author: h.Author})
+}
+
+// readOnly refuses a request that only the register's writer answers.
+func (s *Site) readOnly(what string) error {
+	if s.Writer != "" {
+		return problem.Forbidden("", "read-only", "this node is a read-only mirror; %s to the register's writer, %s", what, s.Writer)
+	}
+	return problem.Forbidden("", "read-only", "this node is read-only; %s to the register's writer", what)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
+	"github.com/kongsi/kongsi/internal/tlog"
 )
 
 func (s *Site) apiParties(w http.ResponseWriter, r *http.Request) error {
@@ -142,19 +143,34 @@ type LogStatus struct {
 	Projected      uint64    `json:"projected"`
 	Outstanding    int64     `json:"outstanding"`
 	CheckedAt      time.Time `json:"checked_at"`
+	// Witnesses is the check of the checkpoint's cosignatures.
+	Witnesses *WitnessCheck `json:"witnesses,omitempty"`
+	// WitnessContacts says how the last request of this node to each
+	// witness went (on the register's writer only).
+	WitnessContacts []tlog.WitnessContact `json:"witness_contacts,omitempty"`
 }
 
 func (s *Site) logStatus(ctx context.Context) (*LogStatus, error) {
 	st := &LogStatus{Origin: s.Node.Origin, VKey: s.Node.LogVKey, Projected: s.Node.Projector.Applied(), CheckedAt: time.Now().UTC()}
+	var err error
 	if cp := s.Node.Projector.Checkpoint(); cp != nil {
 		st.Checkpoint, st.Size, st.RootHash = string(cp.Raw), cp.Size, cp.Hash
+		if st.Witnesses, err = s.checkWitnesses(ctx, cp); err != nil {
+			return nil, err
+		}
 	}
-	var err error
-	if st.IntegratedSize, err = s.Node.Log.IntegratedSize(ctx); err != nil {
-		return nil, err
+	if s.Node.Log != nil {
+		if st.IntegratedSize, err = s.Node.Log.IntegratedSize(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		st.IntegratedSize = st.Size
 	}
 	if s.Node.Sequencer != nil {
 		st.Outstanding = s.Node.Sequencer.Outstanding()
+	}
+	if s.Node.Log != nil {
+		st.WitnessContacts = s.Node.Log.WitnessContacts()
 	}
 	return st, nil
 }

@@ -33,16 +33,37 @@ func newMetrics(n *node.Node) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "kongsi_records_accepted_total", Help: "Records accepted and durably sequenced since start.",
-		}, func() float64 { return float64(n.Sequencer.Accepted.Load()) }),
+		}, func() float64 {
+			if n.Sequencer == nil {
+				return 0
+			}
+			return float64(n.Sequencer.Accepted.Load())
+		}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "kongsi_records_refused_total", Help: "Records refused since start.",
-		}, func() float64 { return float64(n.Sequencer.Refused.Load()) }),
+		}, func() float64 {
+			if n.Sequencer == nil {
+				return 0
+			}
+			return float64(n.Sequencer.Refused.Load())
+		}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "kongsi_records_outstanding", Help: "Records submitted and not yet answered.",
-		}, func() float64 { return float64(n.Sequencer.Outstanding()) }),
+		}, func() float64 {
+			if n.Sequencer == nil {
+				return 0
+			}
+			return float64(n.Sequencer.Outstanding())
+		}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "kongsi_log_integrated_size", Help: "Entries durably stored in the log's tree.",
 		}, func() float64 {
+			if n.Log == nil {
+				if cp := n.Projector.Checkpoint(); cp != nil {
+					return float64(cp.Size)
+				}
+				return 0
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			s, _ := n.Log.IntegratedSize(ctx)

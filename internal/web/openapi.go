@@ -19,6 +19,7 @@ type openAPI struct {
 func newOpenAPI(n *node.Node) *openAPI {
 	o := &openAPI{n: n, paths: map[string]any{}}
 	o.addPaths(corePaths())
+	o.addPaths(witnessPaths())
 	return o
 }
 
@@ -157,7 +158,15 @@ func (o *openAPI) schemas() map[string]any {
 		"Party":        obj(partyProps),
 		"PartyDetail":  obj(detailParty),
 		"Kind":         obj(map[string]any{"name": Str, "title": Str, "doc": Str, "subject": Str, "subject_pattern": Str, "roles": map[string]any{"type": "array", "items": Str}, "schema": map[string]any{"type": "object"}}),
-		"LogStatus":    obj(map[string]any{"origin": Str, "vkey": Str, "checkpoint": Str, "size": Int, "root_hash": Str, "integrated_size": Int, "projected": Int, "outstanding": Int, "checked_at": Str}),
+		"LogStatus": obj(map[string]any{"origin": Str, "vkey": Str, "checkpoint": Str, "size": Int, "root_hash": Str, "integrated_size": Int, "projected": Int, "outstanding": Int, "checked_at": Str, "witnesses": Ref("WitnessCheck"),
+			"witness_contacts": map[string]any{"type": "array", "items": obj(map[string]any{"name": Str, "url": Str, "time": Str, "status": Int, "error": Str})}}),
+		"Witness": obj(map[string]any{"id": Str, "name": Str, "key": Str, "key_fingerprint": Str, "url": Str, "description": Str, "operator": Str, "operator_name": Str,
+			"since_index": Int, "updated_index": Int, "retired": map[string]any{"type": "boolean"}}),
+		"WitnessPolicy": obj(map[string]any{"index": Int, "quorum": Int, "witnesses": map[string]any{"type": "array", "items": Str}}),
+		"WitnessCheck": obj(map[string]any{"policy": Ref("WitnessPolicy"), "policy_text": Str, "counted": Int, "met": map[string]any{"type": "boolean"},
+			"cosignatures": map[string]any{"type": "array", "items": obj(map[string]any{"key_name": Str, "witness": Str, "witness_name": Str, "operator": Str, "operator_name": Str,
+				"time": Str, "verified": map[string]any{"type": "boolean"}, "in_policy": map[string]any{"type": "boolean"}, "note": Str})}}),
+		"Witnesses": obj(map[string]any{"witnesses": map[string]any{"type": "array", "items": Ref("Witness")}, "policy": Ref("WitnessPolicy"), "checkpoint": Str, "check": Ref("WitnessCheck")}),
 	}
 	for _, name := range o.n.Kinds.Names() {
 		k, _ := o.n.Kinds.Get(name)

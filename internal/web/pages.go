@@ -119,6 +119,7 @@ type recordShowData struct {
 	ReferredBy []*browse.Record
 	Proof      *tlog.Proof
 	Checkpoint *tlog.Checkpoint
+	Witnesses  *WitnessCheck
 	ProofErr   string
 	VerifyCmd  string
 	ProofCmd   string
@@ -166,6 +167,8 @@ func (s *Site) recordShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Proof, d.Checkpoint, err = s.proof(ctx, rec); err != nil {
 		d.ProofErr = problem.As(err).Detail
+	} else if d.Witnesses, err = s.checkWitnesses(ctx, d.Checkpoint); err != nil {
+		return err
 	}
 	hist, err := browse.History(ctx, s.Node.Store, rec.Subject)
 	if err != nil {

@@ -137,6 +137,7 @@ func (s *Site) funcs() template.FuncMap {
 		"datetime":  formatDateTime,
 		"ago":       ago,
 		"humanize":  humanize,
+		"sentence":  sentence,
 		"isURL":     func(v any) bool { s, ok := v.(string); return ok && urlPattern.MatchString(s) },
 		"isDate":    func(v any) bool { s, ok := v.(string); return ok && isDate(s) },
 		"number":    formatNumber,
@@ -238,6 +239,15 @@ func ago(t time.Time) string {
 func Humanize(s string) string { return humanize(s) }
 
 // humanize turns a field name into words: "stated_on" → "Stated on".
+// sentence starts a text with a capital letter.
+func sentence(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
+}
+
 func humanize(s string) string {
 	s = strings.NewReplacer("_", " ", "-", " ").Replace(s)
 	if s == "" {

@@ -18,10 +18,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/mirror"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/tlog"
 )
@@ -50,6 +52,11 @@ type Site struct {
 	PublicURL string
 	// Demo marks a register founded with demo keys.
 	Demo bool
+	// Writer is the address of the register's writer, for the answers of
+	// a read-only node.
+	Writer string
+	// Mirror is the mirror whose copy a read-only node serves, if any.
+	Mirror Mirror
 
 	mux        *http.ServeMux
 	base       *template.Template
@@ -68,6 +75,8 @@ type Site struct {
 	homeSec    []Section[struct{}]
 	routes     []string         // API patterns, for the OpenAPI check
 	limits     map[string]int64 // request body limits of upload routes, by pattern
+	// witnessCache is the last check of a checkpoint's cosignatures.
+	witnessCache atomic.Pointer[witnessCheckCache]
 }
 
 // MaxBodySize is the largest request body a route takes, unless it is an
@@ -79,6 +88,16 @@ type Options struct {
 	Logger    *slog.Logger
 	PublicURL string
 	Demo      bool
+	// Writer and Mirror are set on a mirror's node: the upstream's
+	// address, and the mirror, whose status and evidence of split views
+	// the site shows.
+	Writer string
+	Mirror Mirror
+}
+
+// Mirror is a mirror as the site shows it.
+type Mirror interface {
+	Status() mirror.Status
 }
 
 // New makes a site for a node, with the core pages and API.
@@ -88,6 +107,7 @@ func New(n *node.Node, opts Options) (*Site, error) {
 	}
 	s := &Site{
 		Node: n, Logger: opts.Logger, PublicURL: strings.TrimSuffix(opts.PublicURL, "/"), Demo: opts.Demo,
+		Writer: strings.TrimSuffix(opts.Writer, "/"), Mirror: opts.Mirror,
 		mux: http.NewServeMux(), pages: map[string]*template.Template{}, bodies: map[string]BodyRenderer{},
 		limits: map[string]int64{},
 	}
@@ -274,7 +294,7 @@ func (s *Site) limitBodies(h http.Handler) http.Handler {
 }
 
 func (s *Site) routesCore() {
-	s.Handle("GET /log/", http.StripPrefix("/log", tlog.Handler(s.Node.Log.Dir(), s.Node.LogVKey)))
+	s.Handle("GET /log/", http.StripPrefix("/log", tlog.Handler(s.Node.LogDir, s.Node.LogVKey)))
 	s.Handle("GET /static/", s.assets)
 	s.Handle("GET /metrics", s.metrics.handler())
 	s.Handle("GET /healthz", http.HandlerFunc(s.healthz))
@@ -286,6 +306,7 @@ func (s *Site) routesCore() {
 	s.Page("GET /parties", s.partyList)
 	s.Page("GET /parties/{id}", s.partyShow)
 	s.Page("GET /verify", s.verifyPage)
+	s.Page("GET /witnesses", s.witnessesPage)
 
 	s.API("POST /api/v1/records", s.apiSubmit)
 	s.API("GET /api/v1/records", s.apiRecords)
@@ -301,12 +322,23 @@ func (s *Site) routesCore() {
 	s.API("GET /api/v1/kinds", s.apiKinds)
 	s.API("GET /api/v1/kinds/{kind}", s.apiKind)
 	s.API("GET /api/v1/log", s.apiLog)
+	s.API("GET /api/v1/witnesses", s.apiWitnesses)
+	s.API("GET /api/v1/witnesses/policy", s.apiWitnessPolicy)
 	s.API("GET /api/v1/openapi.json", s.apiOpenAPI)
+	if s.Mirror != nil {
+		s.Page("GET /mirror", s.mirrorPage)
+		s.API("GET /api/v1/mirror", s.apiMirror)
+		s.OpenAPIPaths(mirrorPaths())
+	}
 }
 
 func (s *Site) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := s.Node.Projector.Err(); err != nil {
 		http.Error(w, "projector stopped", http.StatusServiceUnavailable)
+		return
+	}
+	if s.Mirror != nil && s.Mirror.Status().SplitView != nil {
+		http.Error(w, "split view detected: see /mirror", http.StatusServiceUnavailable)
 		return
 	}
 	w.Write([]byte("ok\n"))
