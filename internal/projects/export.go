@@ -122,7 +122,7 @@ func (h *handlers) apiPackage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pkg, err := BuildPackage(r.Context(), h.site.Node.Store, f, PackageOptions{URI: h.baseURL(r) + r.URL.RequestURI(), Publisher: name})
+	pkg, err := BuildPackage(r.Context(), h.site.Node.Store, f, PackageOptions{URI: h.site.BaseURL(r) + r.URL.RequestURI(), Publisher: name})
 	if err != nil {
 		return err
 	}
@@ -141,21 +141,9 @@ func (h *handlers) apiProjectPackage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	pkg, err := BuildPackage(ctx, h.site.Node.Store, Filter{ID: s.ID}, PackageOptions{URI: h.baseURL(r) + r.URL.RequestURI(), Publisher: name})
+	pkg, err := BuildPackage(ctx, h.site.Node.Store, Filter{ID: s.ID}, PackageOptions{URI: h.site.BaseURL(r) + r.URL.RequestURI(), Publisher: name})
 	if err != nil {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, pkg)
-}
-
-// baseURL is the site's address as the request reached it.
-func (h *handlers) baseURL(r *http.Request) string {
-	if h.site.PublicURL != "" {
-		return h.site.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

@@ -681,7 +681,7 @@ func (h *handlers) calendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.site.Render(w, r, http.StatusOK, "calendar", calendarData{page: h.page(), Items: items, ICS: h.baseURL(r) + "/api/v1/calendar.ics"})
+	return h.site.Render(w, r, http.StatusOK, "calendar", calendarData{page: h.page(), Items: items, ICS: h.site.BaseURL(r) + "/api/v1/calendar.ics"})
 }
 
 func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
