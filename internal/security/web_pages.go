@@ -279,18 +279,25 @@ type portCallsData struct {
 	Statuses   []string
 }
 
+// requestedPortCalls lists the port calls the request's filter selects.
+func (h *handlers) requestedPortCalls(r *http.Request) (PortCallFilter, []*PortCall, error) {
+	f, err := portCallFilter(r)
+	if err != nil {
+		return f, nil, err
+	}
+	calls, err := PortCalls(r.Context(), h.site.Node.Store, f, h.m.today())
+	return f, calls, err
+}
+
 func (h *handlers) portCalls(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st := h.site.Node.Store
-	f, err := portCallFilter(r)
+	f, items, err := h.requestedPortCalls(r)
 	if err != nil {
 		return err
 	}
-	d := portCallsData{page: h.page(), Filter: f, Statuses: []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}}
+	d := portCallsData{page: h.page(), Filter: f, Items: items, Statuses: []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}}
 	d.Query = query("facility", f.Facility, "host", codeOf(f.Host), "state", f.State, "from", f.From, "to", f.To, "status", f.Status)
-	if d.Items, err = PortCalls(ctx, st, f, h.m.today()); err != nil {
-		return err
-	}
 	if d.Facilities, err = Facilities(ctx, st, ""); err != nil {
 		return err
 	}
@@ -468,25 +475,33 @@ type activitiesData struct {
 	Founded      string
 }
 
-func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	st := h.site.Node.Store
+// requestedActivities lists the activities the request's filter selects,
+// assessed against the norms it asks for.
+func (h *handlers) requestedActivities(r *http.Request) (ActivityFilter, Norms, []*Activity, error) {
 	f, err := h.activityFilter(r)
 	if err != nil {
-		return err
+		return f, Norms{}, nil, err
 	}
 	norms, err := h.normsFrom(r)
 	if err != nil {
+		return f, norms, nil, err
+	}
+	acts, err := Activities(r.Context(), h.site.Node.Store, f, norms, h.m.today())
+	return f, norms, acts, err
+}
+
+func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	st := h.site.Node.Store
+	f, norms, items, err := h.requestedActivities(r)
+	if err != nil {
 		return err
 	}
-	d := activitiesData{page: h.page(), Filter: f, Norms: norms, Defaults: h.m.norms, Types: ActivityTypes}
+	d := activitiesData{page: h.page(), Filter: f, Norms: norms, Defaults: h.m.norms, Types: ActivityTypes, Items: items}
 	q := r.URL.Query()
 	d.Query = query("from", f.From, "to", f.To, "state", f.State, "type", f.Type, "notice", f.Notice, "notice_days", q.Get("notice_days"), "apply", q.Get("apply"))
 	for _, c := range []string{NoticeAdvance, NoticeLate, NoticeNotified, NoticeAfterStart, NoticeHistorical} {
 		d.Classes = append(d.Classes, option{c, NoticeTitles[c]})
-	}
-	if d.Items, err = Activities(ctx, st, f, norms, h.m.today()); err != nil {
-		return err
 	}
 	founded, err := Founded(ctx, st)
 	if err != nil {
@@ -547,24 +562,26 @@ type activityData struct {
 	Answered []*Observation
 }
 
-func (h *handlers) activityDetail(r *http.Request, norms Norms) (*Activity, error) {
+// activityDetail reads the activity the request names, assessed against
+// the norms it asks for.
+func (h *handlers) activityDetail(r *http.Request) (*Activity, Norms, error) {
+	norms, err := h.normsFrom(r)
+	if err != nil {
+		return nil, norms, err
+	}
 	subject := "activities/" + r.PathValue("state") + "/" + r.PathValue("slug")
 	acts, err := Activities(r.Context(), h.site.Node.Store, ActivityFilter{Subject: subject}, norms, h.m.today())
 	if err != nil {
-		return nil, err
+		return nil, norms, err
 	}
 	if len(acts) == 1 {
-		return acts[0], nil
+		return acts[0], norms, nil
 	}
-	return nil, problem.NotFound("subject", "activity.unknown", "there is no activity %q", subject)
+	return nil, norms, problem.NotFound("subject", "activity.unknown", "there is no activity %q", subject)
 }
 
 func (h *handlers) activity(w http.ResponseWriter, r *http.Request) error {
-	norms, err := h.normsFrom(r)
-	if err != nil {
-		return err
-	}
-	a, err := h.activityDetail(r, norms)
+	a, norms, err := h.activityDetail(r)
 	if err != nil {
 		return err
 	}
