@@ -80,11 +80,7 @@ func (h *handlers) apiFacility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var facts []PortCallFact
-	for _, c := range calls {
-		facts = append(facts, c.Fact())
-	}
-	o := Measure(facts)
+	o := measureCalls(calls, nil)
 	o.Facility = subject
 	return web.WriteJSON(w, http.StatusOK, FacilityDetail{Facility: f, PortCalls: calls, Openness: o, Versions: versionsJSON(vs)})
 }

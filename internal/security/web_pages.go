@@ -56,11 +56,7 @@ func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Facilities, d.PortCalls, d.Activities, d.Postures = len(fs), len(calls), len(acts), len(ps)
-	var facts []PortCallFact
-	for _, c := range calls {
-		facts = append(facts, c.Fact())
-	}
-	d.Openness = Measure(facts)
+	d.Openness = measureCalls(calls, nil)
 	d.Visits = d.Openness.Visits
 	for _, a := range acts {
 		if a.Assessment.Class == NoticeAfterStart {
@@ -392,11 +388,7 @@ func (h *handlers) measure(r *http.Request) (*Openness, string, string, string, 
 	if err != nil {
 		return nil, "", "", "", err
 	}
-	facts := make([]PortCallFact, 0, len(calls))
-	for _, c := range calls {
-		facts = append(facts, c.Fact())
-	}
-	o := Measure(facts)
+	o := measureCalls(calls, nil)
 	o.Facility, o.From, o.To = facility, from, to
 	return o, facility, from, to, nil
 }
@@ -425,13 +417,7 @@ func (h *handlers) openness(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, f := range d.Facilities {
-			var facts []PortCallFact
-			for _, c := range all {
-				if c.Facility == f.Subject {
-					facts = append(facts, c.Fact())
-				}
-			}
-			d.PerFacility = append(d.PerFacility, facilityOpenness{f, Measure(facts)})
+			d.PerFacility = append(d.PerFacility, facilityOpenness{f, measureCalls(all, func(c *PortCall) bool { return c.Facility == f.Subject })})
 		}
 	}
 	var visits, approve, days []chart.Bar
