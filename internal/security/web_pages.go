@@ -208,10 +208,12 @@ type facilityData struct {
 	Map      template.HTML
 	Calls    []*PortCall
 	Timeline template.HTML
-	Open     *Openness
-	From, To string
-	Versions []version
-	Abroad   []abroadRow
+	// OpenFigures are the facility's openness figures in the window, as
+	// the openness page shows them.
+	OpenFigures template.HTML
+	From, To    string
+	Versions    []version
+	Abroad      []abroadRow
 }
 
 func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
@@ -234,13 +236,12 @@ func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
 	if d.Calls, err = PortCalls(ctx, st, PortCallFilter{Facility: subject}, h.m.today()); err != nil {
 		return err
 	}
-	var facts []PortCallFact
-	for _, c := range d.Calls {
-		if (from == "" || c.Arrival >= from) && (to == "" || c.Arrival <= to) {
-			facts = append(facts, c.Fact())
-		}
+	open := measureCalls(d.Calls, func(c *PortCall) bool {
+		return (from == "" || c.Arrival >= from) && (to == "" || c.Arrival <= to)
+	})
+	if d.OpenFigures, err = h.site.RenderFragment("openness", "opennessFigures", open); err != nil {
+		return err
 	}
-	d.Open = Measure(facts)
 	d.Timeline = portCallTimeline("Who has visited "+f.Name, "Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth.", d.Calls)
 	m := geomap.Map{Title: f.Name, Desc: fmt.Sprintf("%s, %s, at %.2f° E, %.2f° N (%s).", f.Name, f.HostName, f.Location.Lon, f.Location.Lat, f.Location.Precision),
 		Countries: []geomap.CountryStyle{{ISO3: codeOf(f.Host), Class: "highlight"}},
