@@ -26,7 +26,7 @@ type overviewData struct {
 	Unnotified   int
 	Observations int
 	Postures     int
-	Upcoming     []calendarItem
+	Upcoming     template.HTML // the calendar's list of what comes next; "" for nothing
 	Openness     *Openness
 	Map          template.HTML
 }
@@ -69,8 +69,14 @@ func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Unnotified += d.Observations
-	if d.Upcoming, err = h.upcoming(r, 10); err != nil {
+	upcoming, err := h.upcoming(r, 10)
+	if err != nil {
 		return err
+	}
+	if len(upcoming) > 0 {
+		if d.Upcoming, err = h.site.RenderFragment("calendar", "upcomingList", upcoming); err != nil {
+			return err
+		}
 	}
 	if d.Map, err = regionMap("Facilities and activity areas", "Naval facilities in the register as points, and the areas of notified activities as shapes; host states are highlighted.", fs, acts, abroadRows(ps)); err != nil {
 		return err
