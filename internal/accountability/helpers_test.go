@@ -1,13 +1,11 @@
 package accountability_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/kongsi/kongsi/internal/accountability"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
-	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 )
 
@@ -70,29 +68,13 @@ func checkRefusals(t *testing.T, s *ledger.State, cases []refusal) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			size := s.Size()
-			_, err := s.Check(tc.entry)
-			var pe *problem.Error
-			if !errors.Is(err, tc.kind) || !errors.As(err, &pe) || pe.Rule != tc.rule {
-				t.Fatalf("Check = %v (rule %q), want %v with rule %q", err, ruleOf(err), tc.kind, tc.rule)
-			}
+			pe := ledgertest.MustRefuse(t, s, tc.entry, tc.kind, tc.rule)
 			t.Logf("%s: %s", pe.Rule, pe.Error())
 			if tc.field != "" && pe.Field != tc.field {
 				t.Errorf("the refusal names the field %q, want %q", pe.Field, tc.field)
 			}
-			if s.Size() != size {
-				t.Fatal("a refused record changed the state")
-			}
 		})
 	}
-}
-
-func ruleOf(err error) string {
-	var pe *problem.Error
-	if errors.As(err, &pe) {
-		return pe.Rule
-	}
-	return ""
 }
 
 func src() []any {

@@ -54,19 +54,26 @@ type commitmentListData struct {
 	Query    string
 }
 
-func (h *handlers) commitmentList(w http.ResponseWriter, r *http.Request) error {
+// commitments reads the commitments the request's filter selects.
+func (h *handlers) commitments(r *http.Request) (CommitmentFilter, []*CommitmentSummary, error) {
 	names, err := h.names(r)
 	if err != nil {
-		return err
+		return CommitmentFilter{}, nil, err
 	}
 	f, err := commitmentFilterFrom(r.URL.Query(), names)
 	if err != nil {
+		return f, nil, err
+	}
+	items, err := ListCommitments(r.Context(), h.site.Node.Store, names, f, h.today())
+	return f, items, err
+}
+
+func (h *handlers) commitmentList(w http.ResponseWriter, r *http.Request) error {
+	f, items, err := h.commitments(r)
+	if err != nil {
 		return err
 	}
-	d := commitmentListData{Filter: f, Statuses: CommitmentStatuses, Today: h.today(), Counts: map[string]int{}, Query: r.URL.RawQuery}
-	if d.Items, err = ListCommitments(r.Context(), h.site.Node.Store, names, f, d.Today); err != nil {
-		return err
-	}
+	d := commitmentListData{Filter: f, Items: items, Statuses: CommitmentStatuses, Today: h.today(), Counts: map[string]int{}, Query: r.URL.RawQuery}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
 	}
@@ -96,11 +103,7 @@ type commitmentShowData struct {
 }
 
 func (h *handlers) commitmentShow(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	d, err := GetCommitment(r.Context(), h.site.Node.Store, names, r.PathValue("slug"), h.today())
+	d, err := h.commitmentDetail(r)
 	if err != nil {
 		return err
 	}
@@ -176,15 +179,7 @@ func commitmentTimeline(d *CommitmentDetail, today string) template.HTML {
 }
 
 func (h *handlers) apiCommitments(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	f, err := commitmentFilterFrom(r.URL.Query(), names)
-	if err != nil {
-		return err
-	}
-	items, err := ListCommitments(r.Context(), h.site.Node.Store, names, f, h.today())
+	_, items, err := h.commitments(r)
 	if err != nil {
 		return err
 	}
@@ -195,15 +190,7 @@ func (h *handlers) apiCommitments(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) apiCommitmentsCSV(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	f, err := commitmentFilterFrom(r.URL.Query(), names)
-	if err != nil {
-		return err
-	}
-	items, err := ListCommitments(r.Context(), h.site.Node.Store, names, f, h.today())
+	_, items, err := h.commitments(r)
 	if err != nil {
 		return err
 	}

@@ -45,19 +45,26 @@ type initiativeListData struct {
 	Query      string
 }
 
-func (h *handlers) initiativeList(w http.ResponseWriter, r *http.Request) error {
+// initiatives reads the initiatives the request's filter selects.
+func (h *handlers) initiatives(r *http.Request) (InitiativeFilter, []*InitiativeSummary, error) {
 	names, err := h.names(r)
 	if err != nil {
-		return err
+		return InitiativeFilter{}, nil, err
 	}
 	f, err := initiativeFilterFrom(r.URL.Query(), names)
 	if err != nil {
+		return f, nil, err
+	}
+	items, err := ListInitiatives(r.Context(), h.site.Node.Store, names, f, h.today())
+	return f, items, err
+}
+
+func (h *handlers) initiativeList(w http.ResponseWriter, r *http.Request) error {
+	f, items, err := h.initiatives(r)
+	if err != nil {
 		return err
 	}
-	d := initiativeListData{Filter: f, Pillars: Pillars, Domains: Domains, Mechanisms: Mechanisms, Query: r.URL.RawQuery}
-	if d.Items, err = ListInitiatives(r.Context(), h.site.Node.Store, names, f, h.today()); err != nil {
-		return err
-	}
+	d := initiativeListData{Filter: f, Items: items, Pillars: Pillars, Domains: Domains, Mechanisms: Mechanisms, Query: r.URL.RawQuery}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
 	}
@@ -173,12 +180,19 @@ type boardData struct {
 	Done     []*ActionItem
 }
 
-func (h *handlers) board(w http.ResponseWriter, r *http.Request) error {
+// actionFilter reads the parties' names and the request's filter of
+// action items.
+func (h *handlers) actionFilter(r *http.Request) (Names, ActionFilter, error) {
 	names, err := h.names(r)
 	if err != nil {
-		return err
+		return nil, ActionFilter{}, err
 	}
 	f, err := actionFilterFrom(r.URL.Query(), names)
+	return names, f, err
+}
+
+func (h *handlers) board(w http.ResponseWriter, r *http.Request) error {
+	names, f, err := h.actionFilter(r)
 	if err != nil {
 		return err
 	}
@@ -186,11 +200,7 @@ func (h *handlers) board(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) boardOverdue(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	f, err := actionFilterFrom(r.URL.Query(), names)
+	names, f, err := h.actionFilter(r)
 	if err != nil {
 		return err
 	}
@@ -357,15 +367,7 @@ func (h *handlers) actionBody(r *http.Request, rec *browse.Record) (template.HTM
 }
 
 func (h *handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	f, err := initiativeFilterFrom(r.URL.Query(), names)
-	if err != nil {
-		return err
-	}
-	items, err := ListInitiatives(r.Context(), h.site.Node.Store, names, f, h.today())
+	_, items, err := h.initiatives(r)
 	if err != nil {
 		return err
 	}
@@ -376,15 +378,7 @@ func (h *handlers) apiInitiatives(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) apiInitiativesCSV(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	f, err := initiativeFilterFrom(r.URL.Query(), names)
-	if err != nil {
-		return err
-	}
-	items, err := ListInitiatives(r.Context(), h.site.Node.Store, names, f, h.today())
+	_, items, err := h.initiatives(r)
 	if err != nil {
 		return err
 	}
@@ -421,11 +415,7 @@ func (h *handlers) apiInitiative(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) actions(r *http.Request) ([]*ActionItem, error) {
-	names, err := h.names(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := actionFilterFrom(r.URL.Query(), names)
+	names, f, err := h.actionFilter(r)
 	if err != nil {
 		return nil, err
 	}

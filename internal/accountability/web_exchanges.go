@@ -21,19 +21,30 @@ type exchangeData struct {
 	EventChart    template.HTML
 }
 
-func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
+// exchanges reads the exchanges of the type and country the request names;
+// of type defaultType when it names none.
+func (h *handlers) exchanges(r *http.Request, defaultType string) (typ, country string, x *Exchanges, err error) {
 	names, err := h.names(r)
 	if err != nil {
-		return err
+		return "", "", nil, err
 	}
-	typ, country, err := exchangeFilterFrom(r.URL.Query(), names)
+	typ, country, err = exchangeFilterFrom(r.URL.Query(), names)
+	if err != nil {
+		return typ, country, nil, err
+	}
+	if typ == "" {
+		typ = defaultType
+	}
+	x, err = ListExchanges(r.Context(), h.site.Node.Store, names, typ, country)
+	return typ, country, x, err
+}
+
+func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
+	typ, country, x, err := h.exchanges(r, "")
 	if err != nil {
 		return err
 	}
-	d := exchangeData{Type: typ, Country: country, Types: ExchangeTypes}
-	if d.Exchanges, err = ListExchanges(r.Context(), h.site.Node.Store, names, typ, country); err != nil {
-		return err
-	}
+	d := exchangeData{Exchanges: x, Type: typ, Country: country, Types: ExchangeTypes}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
 	}
@@ -107,15 +118,7 @@ func millions(v float64) string {
 }
 
 func (h *handlers) apiExchanges(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	typ, country, err := exchangeFilterFrom(r.URL.Query(), names)
-	if err != nil {
-		return err
-	}
-	x, err := ListExchanges(r.Context(), h.site.Node.Store, names, typ, country)
+	_, _, x, err := h.exchanges(r, "")
 	if err != nil {
 		return err
 	}
@@ -123,18 +126,7 @@ func (h *handlers) apiExchanges(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiExchangesCSV(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	typ, country, err := exchangeFilterFrom(r.URL.Query(), names)
-	if err != nil {
-		return err
-	}
-	if typ == "" {
-		typ = "tourism"
-	}
-	x, err := ListExchanges(r.Context(), h.site.Node.Store, names, typ, country)
+	typ, _, x, err := h.exchanges(r, "tourism")
 	if err != nil {
 		return err
 	}

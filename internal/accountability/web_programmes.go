@@ -50,19 +50,27 @@ type programmeListData struct {
 	Unconfirmed int
 }
 
-func (h *handlers) programmeList(w http.ResponseWriter, r *http.Request) error {
+// programmes reads the programmes of the party the request names, if any,
+// with the parties' names it used.
+func (h *handlers) programmes(r *http.Request) (Names, string, []*ProgrammeSummary, error) {
 	names, err := h.names(r)
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
 	party := r.URL.Query().Get("party")
 	if err := requireKnownParty(names, "party", party); err != nil {
+		return names, party, nil, err
+	}
+	items, err := ListProgrammes(r.Context(), h.site.Node.Store, names, party)
+	return names, party, items, err
+}
+
+func (h *handlers) programmeList(w http.ResponseWriter, r *http.Request) error {
+	names, party, items, err := h.programmes(r)
+	if err != nil {
 		return err
 	}
-	d := programmeListData{Party: party}
-	if d.Items, err = ListProgrammes(r.Context(), h.site.Node.Store, names, party); err != nil {
-		return err
-	}
+	d := programmeListData{Party: party, Items: items}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
 	}
@@ -94,12 +102,17 @@ type programmeShowData struct {
 	DeliveryTable template.HTML
 }
 
-func (h *handlers) programmeShow(w http.ResponseWriter, r *http.Request) error {
+// programmeDetail reads the programme the request names.
+func (h *handlers) programmeDetail(r *http.Request) (*ProgrammeDetail, error) {
 	names, err := h.names(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d, err := GetProgramme(r.Context(), h.site.Node.Store, names, r.PathValue("slug"))
+	return GetProgramme(r.Context(), h.site.Node.Store, names, r.PathValue("slug"))
+}
+
+func (h *handlers) programmeShow(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.programmeDetail(r)
 	if err != nil {
 		return err
 	}
@@ -153,15 +166,7 @@ func (h *handlers) programmeShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiProgrammes(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	party := r.URL.Query().Get("party")
-	if err := requireKnownParty(names, "party", party); err != nil {
-		return err
-	}
-	items, err := ListProgrammes(r.Context(), h.site.Node.Store, names, party)
+	_, _, items, err := h.programmes(r)
 	if err != nil {
 		return err
 	}
@@ -171,15 +176,7 @@ func (h *handlers) apiProgrammes(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiProgrammesCSV(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	party := r.URL.Query().Get("party")
-	if err := requireKnownParty(names, "party", party); err != nil {
-		return err
-	}
-	items, err := ListProgrammes(r.Context(), h.site.Node.Store, names, party)
+	_, _, items, err := h.programmes(r)
 	if err != nil {
 		return err
 	}
@@ -202,11 +199,7 @@ func (h *handlers) apiProgrammesCSV(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *handlers) apiProgramme(w http.ResponseWriter, r *http.Request) error {
-	names, err := h.names(r)
-	if err != nil {
-		return err
-	}
-	d, err := GetProgramme(r.Context(), h.site.Node.Store, names, r.PathValue("slug"))
+	d, err := h.programmeDetail(r)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,26 @@ func oc4idsSchema(t *testing.T) string {
 
 // logSize is the number of records the node's sequencer has admitted.
 func logSize(e *nodetest.Env) uint64 { return e.Node.Sequencer.State().Size() }
+
+// mustRefuseImport checks that run, an import, fails with an error that
+// says each of want, and leaves the log as it was.
+func mustRefuseImport(t *testing.T, e *nodetest.Env, run func(out io.Writer) error, want []string) {
+	t.Helper()
+	size := logSize(e)
+	var out bytes.Buffer
+	err := run(&out)
+	if err == nil {
+		t.Fatalf("accepted:\n%s", out.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("the error lacks %q:\n%v", w, err)
+		}
+	}
+	if logSize(e) != size {
+		t.Error("a refused import changed the log")
+	}
+}
 
 func TestExportOC4IDSValidates(t *testing.T) {
 	schema := oc4idsSchema(t)
@@ -111,7 +132,6 @@ func TestOC4IDSImportRefusals(t *testing.T) {
 	ctx := context.Background()
 	e := nodetest.New(t, projects.New())
 	pub := &publish.Local{N: e.Node, Signer: e.F.Signers["org.observer"]}
-	size := logSize(e)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -128,19 +148,7 @@ func TestOC4IDSImportRefusals(t *testing.T) {
 		{"an unknown host", []string{"-schema", schema, "-host", "gbr", filepath.Join(dir, "docs/examples/example.json")}, []string{`-host "gbr" is not a member state`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out bytes.Buffer
-			err := projects.ImportOC4IDS(ctx, pub, tc.args, &out)
-			if err == nil {
-				t.Fatalf("accepted:\n%s", out.String())
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("the error lacks %q:\n%v", w, err)
-				}
-			}
-			if logSize(e) != size {
-				t.Error("a refused package changed the log")
-			}
+			mustRefuseImport(t, e, func(out io.Writer) error { return projects.ImportOC4IDS(ctx, pub, tc.args, out) }, tc.want)
 		})
 	}
 }

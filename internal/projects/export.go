@@ -42,21 +42,23 @@ func registerName(ctx context.Context, st store.Store) (name, origin string, err
 	return c.Name, c.Origin, nil
 }
 
-// filterFlags adds the list filters to a flag set.
-func filterFlags(fs *flag.FlagSet) func() (Filter, error) {
+// parseWithFilter adds the list filters to a flag set, parses args, and
+// returns the filter they give.
+func parseWithFilter(fs *flag.FlagSet, args []string) (Filter, error) {
 	v := map[string]*string{}
 	for _, k := range []string{"country", "sector", "status", "halt", "designation", "sponsor_type", "reported"} {
 		v[k] = fs.String(k, "", "only projects with this "+strings.ReplaceAll(k, "_", " ")+" (as in the API's filters)")
 	}
-	return func() (Filter, error) {
-		q := url.Values{}
-		for k, s := range v {
-			if *s != "" {
-				q.Set(k, *s)
-			}
-		}
-		return FilterFrom(q)
+	if err := fs.Parse(args); err != nil {
+		return Filter{}, err
 	}
+	q := url.Values{}
+	for k, s := range v {
+		if *s != "" {
+			q.Set(k, *s)
+		}
+	}
+	return FilterFrom(q)
 }
 
 // ExportOC4IDS is kongsi export oc4ids. The package is checked against the
@@ -68,11 +70,7 @@ func ExportOC4IDS(ctx context.Context, st store.Store, w io.Writer, args []strin
 	validate := fs.Bool("validate", true, "check the package against the official schema before writing it")
 	uri := fs.String("uri", "", "the package's URI (default: https://<origin>/api/v1/projects.oc4ids.json)")
 	prefix := fs.String("prefix", SchemeRegister, "the prefix of project identifiers: your registered OC4IDS project identifier prefix")
-	filter := filterFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	f, err := filter()
+	f, err := parseWithFilter(fs, args)
 	if err != nil {
 		return err
 	}
@@ -122,7 +120,7 @@ func (h *handlers) apiPackage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pkg, err := BuildPackage(r.Context(), h.site.Node.Store, f, PackageOptions{URI: h.baseURL(r) + r.URL.RequestURI(), Publisher: name})
+	pkg, err := BuildPackage(r.Context(), h.site.Node.Store, f, PackageOptions{URI: h.site.BaseURL(r) + r.URL.RequestURI(), Publisher: name})
 	if err != nil {
 		return err
 	}
@@ -141,21 +139,9 @@ func (h *handlers) apiProjectPackage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	pkg, err := BuildPackage(ctx, h.site.Node.Store, Filter{ID: s.ID}, PackageOptions{URI: h.baseURL(r) + r.URL.RequestURI(), Publisher: name})
+	pkg, err := BuildPackage(ctx, h.site.Node.Store, Filter{ID: s.ID}, PackageOptions{URI: h.site.BaseURL(r) + r.URL.RequestURI(), Publisher: name})
 	if err != nil {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, pkg)
-}
-
-// baseURL is the site's address as the request reached it.
-func (h *handlers) baseURL(r *http.Request) string {
-	if h.site.PublicURL != "" {
-		return h.site.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

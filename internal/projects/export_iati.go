@@ -219,11 +219,7 @@ func ExportIATI(ctx context.Context, st store.Store, w io.Writer, args []string)
 	ref := fs.String("reporting-org-ref", "XX-KONGSI", "the reporting organisation's IATI organisation identifier (prefixes every activity identifier)")
 	typ := fs.String("reporting-org-type", "90", "the reporting organisation's IATI OrganisationType code")
 	name := fs.String("reporting-org-name", "", "the reporting organisation's name (default: the register's name)")
-	filter := filterFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	f, err := filter()
+	f, err := parseWithFilter(fs, args)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,6 +46,23 @@ func (m *Module) Importers() []module.Importer {
 			},
 		},
 	}
+}
+
+// parseImportArgs parses an importer's flags and its one argument, a file;
+// usage is the command line, and missing says what the file must be.
+func parseImportArgs(fs *flag.FlagSet, args []string, usage, missing string) (string, error) {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: "+usage+"\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return "", errors.New(missing)
+	}
+	return fs.Arg(0), nil
 }
 
 // registerInfo is what an import needs to know of the register.

@@ -279,21 +279,13 @@ func ImportAidData(ctx context.Context, pub publish.Publisher, args []string, ou
 	dryRun := fs.Bool("dry-run", false, "check and map the rows, and publish nothing")
 	workers := fs.Int("workers", 64, "how many records to have in flight at once")
 	limit := fs.Int("limit", 0, "import at most this many projects (0: all)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: kongsi import aiddata (-data DIR | -register URL -key FILE) [flags] FILE.csv\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	file, err := parseImportArgs(fs, args, "kongsi import aiddata (-data DIR | -register URL -key FILE) [flags] FILE.csv", "give one AidData CSV file")
+	if err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("give one AidData CSV file")
 	}
 	if _, _, ok := DateRange(*asOf); !ok || !Precise(*asOf) {
 		return fmt.Errorf("-as-of %q is not a date (YYYY-MM-DD)", *asOf)
 	}
-	file := fs.Arg(0)
 	start := time.Now()
 	info, err := readRegister(ctx, pub)
 	if err != nil {

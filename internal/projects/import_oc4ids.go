@@ -29,18 +29,10 @@ func ImportOC4IDS(ctx context.Context, pub publish.Publisher, args []string, out
 	host := fs.String("host", "", "the host state of every project, by code (idn), for packages whose locations do not name their country")
 	dryRun := fs.Bool("dry-run", false, "validate and map the package, and publish nothing")
 	workers := fs.Int("workers", 8, "how many records to have in flight at once")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: kongsi import oc4ids (-data DIR | -register URL -key FILE) [flags] FILE\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	file, err := parseImportArgs(fs, args, "kongsi import oc4ids (-data DIR | -register URL -key FILE) [flags] FILE", "give one OC4IDS package (a JSON file)")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("give one OC4IDS package (a JSON file)")
-	}
-	file := fs.Arg(0)
 	start := time.Now()
 	v, err := oc4ids.LoadValidator(*schema)
 	if err != nil {

@@ -100,12 +100,18 @@ type reportData struct {
 	Chart template.HTML
 }
 
-func (h *handlers) report(w http.ResponseWriter, r *http.Request) error {
+// buildReport makes the report over the projects the request's filter selects.
+func (h *handlers) buildReport(r *http.Request) (Filter, *Report, error) {
 	f, err := FilterFrom(r.URL.Query())
 	if err != nil {
-		return err
+		return f, nil, err
 	}
 	rep, err := BuildReport(r.Context(), h.site.Node.Store, f)
+	return f, rep, err
+}
+
+func (h *handlers) report(w http.ResponseWriter, r *http.Request) error {
+	f, rep, err := h.buildReport(r)
 	if err != nil {
 		return err
 	}
@@ -125,11 +131,7 @@ func (h *handlers) report(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
-	f, err := FilterFrom(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	rep, err := BuildReport(r.Context(), h.site.Node.Store, f)
+	_, rep, err := h.buildReport(r)
 	if err != nil {
 		return err
 	}
@@ -137,11 +139,7 @@ func (h *handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiReportCSV(w http.ResponseWriter, r *http.Request) error {
-	f, err := FilterFrom(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	rep, err := BuildReport(r.Context(), h.site.Node.Store, f)
+	_, rep, err := h.buildReport(r)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package projects_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/kongsi/kongsi/internal/ledger"
@@ -60,23 +59,7 @@ func (r *register) add(t *testing.T, entries ...[]byte) {
 // register's state did not change.
 func (r *register) refuse(t *testing.T, entry []byte, kind error, rule string) {
 	t.Helper()
-	size := r.s.Size()
-	_, err := r.s.Check(entry)
-	var pe *problem.Error
-	if !errors.Is(err, kind) || !errors.As(err, &pe) || pe.Rule != rule {
-		t.Fatalf("Check = %v (rule %q), want %v with rule %q", err, ruleOf(err), kind, rule)
-	}
-	if r.s.Size() != size {
-		t.Fatal("a refused record changed the state")
-	}
-}
-
-func ruleOf(err error) string {
-	var pe *problem.Error
-	if errors.As(err, &pe) {
-		return pe.Rule
-	}
-	return ""
+	ledgertest.MustRefuse(t, r.s, entry, kind, rule)
 }
 
 // railway is a valid body of an Indonesian railway project.

@@ -2,7 +2,6 @@ package projects
 
 import (
 	"encoding/json"
-
 	"html/template"
 	"net/http"
 
@@ -24,35 +23,24 @@ type bodyView struct {
 func (h *handlers) body(fragment string) web.BodyRenderer {
 	return func(r *http.Request, rec *browse.Record) (template.HTML, error) {
 		v := bodyView{Record: rec}
-		var err error
 		switch rec.Kind {
 		case KindProject:
-			var b Body
-			err = json.Unmarshal(rec.Body, &b)
-			v.Body = &b
+			v.Body = new(Body)
 		case KindStatus:
-			var b StatusBody
-			err = json.Unmarshal(rec.Body, &b)
-			v.Body = &b
+			v.Body = new(StatusBody)
 		case KindDesignation:
-			var b DesignationBody
-			err = json.Unmarshal(rec.Body, &b)
-			v.Body = &b
+			v.Body = new(DesignationBody)
 		case KindOutreach:
-			var b OutreachBody
-			err = json.Unmarshal(rec.Body, &b)
-			v.Body = &b
+			v.Body = new(OutreachBody)
 		case KindComment:
-			var b CommentBody
-			err = json.Unmarshal(rec.Body, &b)
-			v.Body = &b
+			v.Body = new(CommentBody)
 		case KindElection:
-			var b ElectionBody
-			err = json.Unmarshal(rec.Body, &b)
-			v.Body = &b
+			v.Body = new(ElectionBody)
 		}
-		if err != nil {
-			return "", err
+		if v.Body != nil {
+			if err := json.Unmarshal(rec.Body, v.Body); err != nil {
+				return "", err
+			}
 		}
 		if rec.Kind != KindElection {
 			v.Project = projectID(rec.Subject)

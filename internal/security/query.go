@@ -127,6 +127,18 @@ func (p *PortCall) Fact() PortCallFact {
 		Arrival: p.Arrival, RequestedOn: p.RequestedOn, DecidedOn: p.DecidedOn}
 }
 
+// measureCalls measures the openness of the port calls that keep selects,
+// or of all of them when keep is nil.
+func measureCalls(calls []*PortCall, keep func(*PortCall) bool) *Openness {
+	var facts []PortCallFact
+	for _, c := range calls {
+		if keep == nil || keep(c) {
+			facts = append(facts, c.Fact())
+		}
+	}
+	return Measure(facts)
+}
+
 // PortCallFilter selects port calls. From and To bound the arrival date.
 type PortCallFilter struct {
 	Facility string `json:"facility,omitempty"`

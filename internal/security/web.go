@@ -273,18 +273,6 @@ func (h *handlers) versions(ctx context.Context, subject string) ([]*browse.Reco
 	return browse.History(ctx, h.site.Node.Store, subject)
 }
 
-// baseURL is the site's public address.
-func (h *handlers) baseURL(r *http.Request) string {
-	if h.site.PublicURL != "" {
-		return h.site.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // feedKinds are the kinds the Atom feed follows.
 var feedKinds = []string{KindFacility, KindPortCallRequest, KindPortCallDecision, KindPortCallAmendment, KindPortCallReport,
 	KindActivityNotify, KindActivityAmend, KindActivityCancel, KindActivityObserved, KindPosture}
@@ -302,7 +290,7 @@ func (h *handlers) apiFeed(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("couldn't read the feed's records: %w", err)
 	}
 	defer rows.Close()
-	base := h.baseURL(r)
+	base := h.site.BaseURL(r)
 	f := &feed.Feed{ID: base + "/api/v1/security.atom", Title: "Kongsi: security records", Link: base + "/security", Self: base + "/api/v1/security.atom", Author: h.site.Node.Origin}
 	for rows.Next() {
 		var idx int64
@@ -381,7 +369,7 @@ func (h *handlers) apiCalendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	events, err := h.calendarEvents(r.Context(), h.baseURL(r), from, to)
+	events, err := h.calendarEvents(r.Context(), h.site.BaseURL(r), from, to)
 	if err != nil {
 		return err
 	}

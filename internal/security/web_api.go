@@ -9,12 +9,18 @@ import (
 	"github.com/kongsi/kongsi/internal/web"
 )
 
-func (h *handlers) apiFacilities(w http.ResponseWriter, r *http.Request) error {
+// requestedFacilities lists the facilities of the host the request names,
+// or all of them.
+func (h *handlers) requestedFacilities(r *http.Request) ([]*Facility, error) {
 	host, err := normalizeState("host", r.URL.Query().Get("host"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fs, err := Facilities(r.Context(), h.site.Node.Store, partyOf(host))
+	return Facilities(r.Context(), h.site.Node.Store, partyOf(host))
+}
+
+func (h *handlers) apiFacilities(w http.ResponseWriter, r *http.Request) error {
+	fs, err := h.requestedFacilities(r)
 	if err != nil {
 		return err
 	}
@@ -29,11 +35,7 @@ func (h *handlers) apiFacilities(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiFacilitiesCSV(w http.ResponseWriter, r *http.Request) error {
-	host, err := normalizeState("host", r.URL.Query().Get("host"))
-	if err != nil {
-		return err
-	}
-	fs, err := Facilities(r.Context(), h.site.Node.Store, partyOf(host))
+	fs, err := h.requestedFacilities(r)
 	if err != nil {
 		return err
 	}
@@ -78,21 +80,13 @@ func (h *handlers) apiFacility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var facts []PortCallFact
-	for _, c := range calls {
-		facts = append(facts, c.Fact())
-	}
-	o := Measure(facts)
+	o := measureCalls(calls, nil)
 	o.Facility = subject
 	return web.WriteJSON(w, http.StatusOK, FacilityDetail{Facility: f, PortCalls: calls, Openness: o, Versions: versionsJSON(vs)})
 }
 
 func (h *handlers) apiPortCalls(w http.ResponseWriter, r *http.Request) error {
-	f, err := portCallFilter(r)
-	if err != nil {
-		return err
-	}
-	calls, err := PortCalls(r.Context(), h.site.Node.Store, f, h.m.today())
+	f, calls, err := h.requestedPortCalls(r)
 	if err != nil {
 		return err
 	}
@@ -104,11 +98,7 @@ func (h *handlers) apiPortCalls(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiPortCallsCSV(w http.ResponseWriter, r *http.Request) error {
-	f, err := portCallFilter(r)
-	if err != nil {
-		return err
-	}
-	calls, err := PortCalls(r.Context(), h.site.Node.Store, f, h.m.today())
+	_, calls, err := h.requestedPortCalls(r)
 	if err != nil {
 		return err
 	}
@@ -179,15 +169,7 @@ func (h *handlers) apiOpennessCSV(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *handlers) apiActivities(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.activityFilter(r)
-	if err != nil {
-		return err
-	}
-	norms, err := h.normsFrom(r)
-	if err != nil {
-		return err
-	}
-	acts, err := Activities(r.Context(), h.site.Node.Store, f, norms, h.m.today())
+	f, norms, acts, err := h.requestedActivities(r)
 	if err != nil {
 		return err
 	}
@@ -210,15 +192,7 @@ func (h *handlers) apiActivities(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiActivitiesCSV(w http.ResponseWriter, r *http.Request) error {
-	f, err := h.activityFilter(r)
-	if err != nil {
-		return err
-	}
-	norms, err := h.normsFrom(r)
-	if err != nil {
-		return err
-	}
-	acts, err := Activities(r.Context(), h.site.Node.Store, f, norms, h.m.today())
+	_, _, acts, err := h.requestedActivities(r)
 	if err != nil {
 		return err
 	}
@@ -239,11 +213,7 @@ func (h *handlers) apiActivitiesCSV(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *handlers) apiActivity(w http.ResponseWriter, r *http.Request) error {
-	norms, err := h.normsFrom(r)
-	if err != nil {
-		return err
-	}
-	a, err := h.activityDetail(r, norms)
+	a, norms, err := h.activityDetail(r)
 	if err != nil {
 		return err
 	}
@@ -258,12 +228,18 @@ func (h *handlers) apiActivity(w http.ResponseWriter, r *http.Request) error {
 	}{a, norms, versionsJSON(vs)})
 }
 
-func (h *handlers) apiPostures(w http.ResponseWriter, r *http.Request) error {
+// requestedPostures lists every posture disclosure of the state the
+// request names, or of all states.
+func (h *handlers) requestedPostures(r *http.Request) ([]*Posture, error) {
 	state, err := normalizeState("state", r.URL.Query().Get("state"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ps, err := Postures(r.Context(), h.site.Node.Store, partyOf(state), true)
+	return Postures(r.Context(), h.site.Node.Store, partyOf(state), true)
+}
+
+func (h *handlers) apiPostures(w http.ResponseWriter, r *http.Request) error {
+	ps, err := h.requestedPostures(r)
 	if err != nil {
 		return err
 	}
@@ -273,11 +249,7 @@ func (h *handlers) apiPostures(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) apiPosturesCSV(w http.ResponseWriter, r *http.Request) error {
-	state, err := normalizeState("state", r.URL.Query().Get("state"))
-	if err != nil {
-		return err
-	}
-	ps, err := Postures(r.Context(), h.site.Node.Store, partyOf(state), true)
+	ps, err := h.requestedPostures(r)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ type overviewData struct {
 	Unnotified   int
 	Observations int
 	Postures     int
-	Upcoming     []calendarItem
+	Upcoming     template.HTML // the calendar's list of what comes next; "" for nothing
 	Openness     *Openness
 	Map          template.HTML
 }
@@ -56,11 +56,7 @@ func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Facilities, d.PortCalls, d.Activities, d.Postures = len(fs), len(calls), len(acts), len(ps)
-	var facts []PortCallFact
-	for _, c := range calls {
-		facts = append(facts, c.Fact())
-	}
-	d.Openness = Measure(facts)
+	d.Openness = measureCalls(calls, nil)
 	d.Visits = d.Openness.Visits
 	for _, a := range acts {
 		if a.Assessment.Class == NoticeAfterStart {
@@ -73,8 +69,14 @@ func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Unnotified += d.Observations
-	if d.Upcoming, err = h.upcoming(r, 10); err != nil {
+	upcoming, err := h.upcoming(r, 10)
+	if err != nil {
 		return err
+	}
+	if len(upcoming) > 0 {
+		if d.Upcoming, err = h.site.RenderFragment("calendar", "upcomingList", upcoming); err != nil {
+			return err
+		}
 	}
 	if d.Map, err = regionMap("Facilities and activity areas", "Naval facilities in the register as points, and the areas of notified activities as shapes; host states are highlighted.", fs, acts, abroadRows(ps)); err != nil {
 		return err
@@ -212,10 +214,12 @@ type facilityData struct {
 	Map      template.HTML
 	Calls    []*PortCall
 	Timeline template.HTML
-	Open     *Openness
-	From, To string
-	Versions []version
-	Abroad   []abroadRow
+	// OpenFigures are the facility's openness figures in the window, as
+	// the openness page shows them.
+	OpenFigures template.HTML
+	From, To    string
+	Versions    []version
+	Abroad      []abroadRow
 }
 
 func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
@@ -238,13 +242,12 @@ func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
 	if d.Calls, err = PortCalls(ctx, st, PortCallFilter{Facility: subject}, h.m.today()); err != nil {
 		return err
 	}
-	var facts []PortCallFact
-	for _, c := range d.Calls {
-		if (from == "" || c.Arrival >= from) && (to == "" || c.Arrival <= to) {
-			facts = append(facts, c.Fact())
-		}
+	open := measureCalls(d.Calls, func(c *PortCall) bool {
+		return (from == "" || c.Arrival >= from) && (to == "" || c.Arrival <= to)
+	})
+	if d.OpenFigures, err = h.site.RenderFragment("openness", "opennessFigures", open); err != nil {
+		return err
 	}
-	d.Open = Measure(facts)
 	d.Timeline = portCallTimeline("Who has visited "+f.Name, "Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth.", d.Calls)
 	m := geomap.Map{Title: f.Name, Desc: fmt.Sprintf("%s, %s, at %.2f° E, %.2f° N (%s).", f.Name, f.HostName, f.Location.Lon, f.Location.Lat, f.Location.Precision),
 		Countries: []geomap.CountryStyle{{ISO3: codeOf(f.Host), Class: "highlight"}},
@@ -279,18 +282,25 @@ type portCallsData struct {
 	Statuses   []string
 }
 
+// requestedPortCalls lists the port calls the request's filter selects.
+func (h *handlers) requestedPortCalls(r *http.Request) (PortCallFilter, []*PortCall, error) {
+	f, err := portCallFilter(r)
+	if err != nil {
+		return f, nil, err
+	}
+	calls, err := PortCalls(r.Context(), h.site.Node.Store, f, h.m.today())
+	return f, calls, err
+}
+
 func (h *handlers) portCalls(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st := h.site.Node.Store
-	f, err := portCallFilter(r)
+	f, items, err := h.requestedPortCalls(r)
 	if err != nil {
 		return err
 	}
-	d := portCallsData{page: h.page(), Filter: f, Statuses: []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}}
+	d := portCallsData{page: h.page(), Filter: f, Items: items, Statuses: []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}}
 	d.Query = query("facility", f.Facility, "host", codeOf(f.Host), "state", f.State, "from", f.From, "to", f.To, "status", f.Status)
-	if d.Items, err = PortCalls(ctx, st, f, h.m.today()); err != nil {
-		return err
-	}
 	if d.Facilities, err = Facilities(ctx, st, ""); err != nil {
 		return err
 	}
@@ -385,11 +395,7 @@ func (h *handlers) measure(r *http.Request) (*Openness, string, string, string, 
 	if err != nil {
 		return nil, "", "", "", err
 	}
-	facts := make([]PortCallFact, 0, len(calls))
-	for _, c := range calls {
-		facts = append(facts, c.Fact())
-	}
-	o := Measure(facts)
+	o := measureCalls(calls, nil)
 	o.Facility, o.From, o.To = facility, from, to
 	return o, facility, from, to, nil
 }
@@ -418,13 +424,7 @@ func (h *handlers) openness(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, f := range d.Facilities {
-			var facts []PortCallFact
-			for _, c := range all {
-				if c.Facility == f.Subject {
-					facts = append(facts, c.Fact())
-				}
-			}
-			d.PerFacility = append(d.PerFacility, facilityOpenness{f, Measure(facts)})
+			d.PerFacility = append(d.PerFacility, facilityOpenness{f, measureCalls(all, func(c *PortCall) bool { return c.Facility == f.Subject })})
 		}
 	}
 	var visits, approve, days []chart.Bar
@@ -468,25 +468,33 @@ type activitiesData struct {
 	Founded      string
 }
 
-func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	st := h.site.Node.Store
+// requestedActivities lists the activities the request's filter selects,
+// assessed against the norms it asks for.
+func (h *handlers) requestedActivities(r *http.Request) (ActivityFilter, Norms, []*Activity, error) {
 	f, err := h.activityFilter(r)
 	if err != nil {
-		return err
+		return f, Norms{}, nil, err
 	}
 	norms, err := h.normsFrom(r)
 	if err != nil {
+		return f, norms, nil, err
+	}
+	acts, err := Activities(r.Context(), h.site.Node.Store, f, norms, h.m.today())
+	return f, norms, acts, err
+}
+
+func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	st := h.site.Node.Store
+	f, norms, items, err := h.requestedActivities(r)
+	if err != nil {
 		return err
 	}
-	d := activitiesData{page: h.page(), Filter: f, Norms: norms, Defaults: h.m.norms, Types: ActivityTypes}
+	d := activitiesData{page: h.page(), Filter: f, Norms: norms, Defaults: h.m.norms, Types: ActivityTypes, Items: items}
 	q := r.URL.Query()
 	d.Query = query("from", f.From, "to", f.To, "state", f.State, "type", f.Type, "notice", f.Notice, "notice_days", q.Get("notice_days"), "apply", q.Get("apply"))
 	for _, c := range []string{NoticeAdvance, NoticeLate, NoticeNotified, NoticeAfterStart, NoticeHistorical} {
 		d.Classes = append(d.Classes, option{c, NoticeTitles[c]})
-	}
-	if d.Items, err = Activities(ctx, st, f, norms, h.m.today()); err != nil {
-		return err
 	}
 	founded, err := Founded(ctx, st)
 	if err != nil {
@@ -547,24 +555,26 @@ type activityData struct {
 	Answered []*Observation
 }
 
-func (h *handlers) activityDetail(r *http.Request, norms Norms) (*Activity, error) {
+// activityDetail reads the activity the request names, assessed against
+// the norms it asks for.
+func (h *handlers) activityDetail(r *http.Request) (*Activity, Norms, error) {
+	norms, err := h.normsFrom(r)
+	if err != nil {
+		return nil, norms, err
+	}
 	subject := "activities/" + r.PathValue("state") + "/" + r.PathValue("slug")
 	acts, err := Activities(r.Context(), h.site.Node.Store, ActivityFilter{Subject: subject}, norms, h.m.today())
 	if err != nil {
-		return nil, err
+		return nil, norms, err
 	}
 	if len(acts) == 1 {
-		return acts[0], nil
+		return acts[0], norms, nil
 	}
-	return nil, problem.NotFound("subject", "activity.unknown", "there is no activity %q", subject)
+	return nil, norms, problem.NotFound("subject", "activity.unknown", "there is no activity %q", subject)
 }
 
 func (h *handlers) activity(w http.ResponseWriter, r *http.Request) error {
-	norms, err := h.normsFrom(r)
-	if err != nil {
-		return err
-	}
-	a, err := h.activityDetail(r, norms)
+	a, norms, err := h.activityDetail(r)
 	if err != nil {
 		return err
 	}
@@ -681,7 +691,7 @@ func (h *handlers) calendar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.site.Render(w, r, http.StatusOK, "calendar", calendarData{page: h.page(), Items: items, ICS: h.baseURL(r) + "/api/v1/calendar.ics"})
+	return h.site.Render(w, r, http.StatusOK, "calendar", calendarData{page: h.page(), Items: items, ICS: h.site.BaseURL(r) + "/api/v1/calendar.ics"})
 }
 
 func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {

@@ -216,13 +216,9 @@ type surgesPageData struct {
 
 func (h *handlers) surgesPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p := &params{r: r}
-	partner := p.code("partner", country.ASEAN, true)
-	year := p.year("year")
-	set := p.surgeSettings()
-	all := p.flag("all")
-	if p.err != nil {
-		return p.err
+	partner, year, set, all, err := surgeParams(r)
+	if err != nil {
+		return err
 	}
 	if year == 0 {
 		own, china, err := h.balances(ctx, country.ASEAN)

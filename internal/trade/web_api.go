@@ -241,14 +241,21 @@ func (h *handlers) apiMirrorProductsCSV(w http.ResponseWriter, r *http.Request) 
 	return mirrorCSV(w, name, fs)
 }
 
-func (h *handlers) surgesQuery(r *http.Request) (*Surges, error) {
+// surgeParams reads the parameters of a surge screen; year is 0 when the
+// request names none.
+func surgeParams(r *http.Request) (partner string, year int, set SurgeSettings, all bool, err error) {
 	p := &params{r: r}
-	partner := p.code("partner", country.ASEAN, true)
-	year := p.year("year")
-	set := p.surgeSettings()
-	all := p.flag("all")
-	if p.err != nil {
-		return nil, p.err
+	partner = p.code("partner", country.ASEAN, true)
+	year = p.year("year")
+	set = p.surgeSettings()
+	all = p.flag("all")
+	return partner, year, set, all, p.err
+}
+
+func (h *handlers) surgesQuery(r *http.Request) (*Surges, error) {
+	partner, year, set, all, err := surgeParams(r)
+	if err != nil {
+		return nil, err
 	}
 	if year == 0 {
 		return nil, problem.Invalid("year", "param.required", "give the year to compare with the three before it")
