@@ -51,7 +51,7 @@ type commitmentListData struct {
 	Chart    template.HTML
 	Counts   map[string]int
 	Today    string
-	Query    string
+	Query    template.URL
 }
 
 // commitments reads the commitments the request's filter selects.
@@ -73,7 +73,7 @@ func (h *handlers) commitmentList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	d := commitmentListData{Filter: f, Items: items, Statuses: CommitmentStatuses, Today: h.today(), Counts: map[string]int{}, Query: r.URL.RawQuery}
+	d := commitmentListData{Filter: f, Items: items, Statuses: CommitmentStatuses, Today: h.today(), Counts: map[string]int{}, Query: template.URL(r.URL.Query().Encode())}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ type initiativeListData struct {
 	Mechanisms []Option
 	ByPillar   template.HTML
 	ByDomain   template.HTML
-	Query      string
+	Query      template.URL
 }
 
 // initiatives reads the initiatives the request's filter selects.
@@ -64,7 +64,7 @@ func (h *handlers) initiativeList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	d := initiativeListData{Filter: f, Items: items, Pillars: Pillars, Domains: Domains, Mechanisms: Mechanisms, Query: r.URL.RawQuery}
+	d := initiativeListData{Filter: f, Items: items, Pillars: Pillars, Domains: Domains, Mechanisms: Mechanisms, Query: template.URL(r.URL.Query().Encode())}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ type boardData struct {
 	Chart    template.HTML
 	Overdue  int
 	Today    string
-	Query    string
+	Query    template.URL
 	Party    *PartyRef
 	IsState  bool
 	Done     []*ActionItem
@@ -209,7 +209,7 @@ func (h *handlers) boardOverdue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) renderBoard(w http.ResponseWriter, r *http.Request, names Names, f ActionFilter, heading, lead string) error {
-	d := boardData{Heading: heading, Lead: lead, Filter: f, Statuses: ActionStatuses, Extra: ActionFilterStatuses, Today: h.today(), Query: r.URL.RawQuery}
+	d := boardData{Heading: heading, Lead: lead, Filter: f, Statuses: ActionStatuses, Extra: ActionFilterStatuses, Today: h.today(), Query: template.URL(r.URL.Query().Encode())}
 	var err error
 	if d.Items, err = ListActions(r.Context(), h.site.Node.Store, names, f, d.Today); err != nil {
 		return err

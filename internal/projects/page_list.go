@@ -15,7 +15,7 @@ import (
 
 type listData struct {
 	Filter       Filter
-	Query        string // the filter as a query string
+	Query        template.URL // the filter as a query string
 	Items        []*Summary
 	Total        int
 	Imported     int
@@ -54,7 +54,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		d.Error = problem.As(err)
 		return h.site.Render(w, r, problem.Status(err), "projects-list", d)
 	}
-	d.Query = d.Filter.Values().Encode()
+	d.Query = template.URL(d.Filter.Values().Encode())
 	all, _, err := List(ctx, h.site.Node.Store, d.Filter, 0)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ type legendItem struct{ Class, Label string }
 type mapData struct {
 	labels
 	Filter     Filter
-	Query      string
+	Query      template.URL
 	Color      string
 	Map        template.HTML
 	Legend     []legendItem
@@ -62,7 +62,7 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := mapData{Filter: f, Query: f.Values().Encode(), Color: r.URL.Query().Get("color")}
+	d := mapData{Filter: f, Query: template.URL(f.Values().Encode()), Color: r.URL.Query().Get("color")}
 	switch d.Color {
 	case "", "designation":
 		d.Color, d.Legend = "designation", designationLegend()

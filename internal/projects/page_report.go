@@ -95,7 +95,7 @@ func BuildReport(ctx context.Context, st store.Store, f Filter) (*Report, error)
 type reportData struct {
 	labels
 	Filter Filter
-	Query  string
+	Query  template.URL
 	*Report
 	Chart template.HTML
 }
@@ -115,7 +115,7 @@ func (h *handlers) report(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := reportData{Filter: f, Query: f.Values().Encode(), Report: rep}
+	d := reportData{Filter: f, Query: template.URL(f.Values().Encode()), Report: rep}
 	var rows []chart.StackRow
 	for _, row := range rep.Rows {
 		if row.Unconfirmed+row.Disputed+row.Stalled+row.Suspended+row.Cancelled == 0 {

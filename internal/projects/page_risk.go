@@ -12,7 +12,7 @@ import (
 type riskData struct {
 	labels
 	Filter  Filter
-	Query   string
+	Query   template.URL
 	States  []stateOption
 	Scores  []*Score
 	Scored  int
@@ -41,7 +41,7 @@ func (h *handlers) risk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	today := h.m.now()
-	d := riskData{Filter: f, Query: f.Values().Encode(), Day: today.UTC().Format("2006-01-02"), Weights: weights}
+	d := riskData{Filter: f, Query: template.URL(f.Values().Encode()), Day: today.UTC().Format("2006-01-02"), Weights: weights}
 	if d.States, _, err = h.stateOptions(ctx); err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ type mirrorPageData struct {
 	Rows        []mirrorRow
 	Products    []mirrorRow
 	Chart       template.HTML
-	Query       string
+	Query       template.URL
 	Exporter    string
 }
 
@@ -110,7 +110,7 @@ func (h *handlers) mirrorPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := mirrorPageData{Partner: partner, Year: year, Years: ys, CIFFOB: cifFob, Percent: strconv.FormatFloat(cifFob*100, 'f', -1, 64), Members: memberOptions(),
-		Rows: mirrorRows(mir.Flows), Query: r.URL.RawQuery, Exporter: exporter, PartnerName: country.NameOf(partner)}
+		Rows: mirrorRows(mir.Flows), Query: template.URL(r.URL.Query().Encode()), Exporter: exporter, PartnerName: country.NameOf(partner)}
 	if partner != country.ASEAN {
 		all := mir
 		if year != 0 {
@@ -209,7 +209,7 @@ type surgesPageData struct {
 	All      bool
 	Result   *Surges
 	Rows     []surgeRow
-	Query    string
+	Query    template.URL
 	Pct      struct{ Value, Volume, Drop string }
 	Level    string
 }
@@ -240,7 +240,7 @@ func (h *handlers) surgesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := surgesPageData{Partner: partner, Year: year, Members: memberOptions(), Settings: set, Defaults: DefaultSurgeSettings, All: all, Result: res,
-		Rows: surgeRows(res.Surges), Query: r.URL.RawQuery}
+		Rows: surgeRows(res.Surges), Query: template.URL(r.URL.Query().Encode())}
 	d.Pct.Value = strconv.FormatFloat(set.ValueTrigger*100, 'f', -1, 64)
 	d.Pct.Volume = strconv.FormatFloat(set.VolumeTrigger*100, 'f', -1, 64)
 	d.Pct.Drop = strconv.FormatFloat(set.UnitValueDrop*100, 'f', -1, 64)

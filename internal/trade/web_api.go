@@ -352,7 +352,7 @@ type alertsData struct {
 	Kind    string
 	Members []memberOption
 	Rules   alertRules
-	Query   string
+	Query   template.URL
 }
 
 func (h *handlers) alertsPage(w http.ResponseWriter, r *http.Request) error {
@@ -361,7 +361,7 @@ func (h *handlers) alertsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.site.Render(w, r, http.StatusOK, "trade_alerts", alertsData{Alerts: alerts, Member: member, Kind: kind, Members: memberOptions(),
-		Rules: rulesOf(DefaultAlertSettings), Query: r.URL.RawQuery})
+		Rules: rulesOf(DefaultAlertSettings), Query: template.URL(r.URL.Query().Encode())})
 }
 
 func (h *handlers) apiReleases(w http.ResponseWriter, r *http.Request) error {
