@@ -25,6 +25,10 @@ type serveFlags struct {
 	verbose   bool
 	addrFile  string
 	db        string
+	// readOnly serves the register of a writer that shares its data
+	// directory and database; writer is that writer's address.
+	readOnly bool
+	writer   string
 	// witnesses is a witness policy file (with URLs) that checkpoints must
 	// satisfy besides the register's recorded policy.
 	witnesses      string
@@ -78,11 +82,28 @@ func runServe(ctx context.Context, args []string) error {
 	var f serveFlags
 	fs := newFlags("serve", "[flags]")
 	f.register(fs, "")
+	fs.BoolVar(&f.readOnly, "read-only", false, "serve, beside the writer, the register whose data directory is -data and whose projections are in the PostgreSQL database -db, changing neither: many such nodes share the reads")
+	fs.StringVar(&f.writer, "writer", "", "with -read-only: the writer's address (http://10.0.0.1:8080), to which the API's writes are passed on")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if f.data == "" {
 		fmt.Fprintln(os.Stderr, "kongsi serve: -data is required")
+		return errUsage
+	}
+	if f.readOnly {
+		if f.db == "" {
+			fmt.Fprintln(os.Stderr, "kongsi serve: -read-only needs -db, the PostgreSQL database the writer keeps its projections in")
+			return errUsage
+		}
+		if f.witnesses != "" {
+			fmt.Fprintln(os.Stderr, "kongsi serve: -witnesses is the writer's; a read-only node publishes no checkpoints")
+			return errUsage
+		}
+		return serveShared(ctx, f)
+	}
+	if f.writer != "" {
+		fmt.Fprintln(os.Stderr, "kongsi serve: -writer goes with -read-only")
 		return errUsage
 	}
 	if isDemo(f.data) {
@@ -132,8 +153,38 @@ func serveWith(ctx context.Context, f serveFlags, demo bool, witnessURLs map[str
 			log.Error("couldn't close the register cleanly", "error", err)
 		}
 	}()
+	return serveNode(ctx, f, n, ms, web.Options{Logger: log, PublicURL: f.publicURL, Demo: demo})
+}
+
+// serveShared serves, read-only, the register that a writer keeps in
+// f.data and the database f.db.
+func serveShared(ctx context.Context, f serveFlags) error {
+	level := slog.LevelInfo
+	if f.verbose {
+		level = slog.LevelDebug
+	}
+	log := logger(f.logJSON, level)
+	ms := modules.All()
+	n, err := node.OpenShared(ctx, f.config(ms, log))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := n.Close(cctx); err != nil {
+			log.Error("couldn't close the node cleanly", "error", err)
+		}
+	}()
+	return serveNode(ctx, f, n, ms, web.Options{Logger: log, PublicURL: f.publicURL, Demo: isDemo(f.data), Writer: f.writer, ForwardWrites: f.writer != ""})
+}
+
+// serveNode follows the log into the node's store and serves the node's
+// site until ctx ends.
+func serveNode(ctx context.Context, f serveFlags, n *node.Node, ms []module.Module, opts web.Options) error {
+	log := opts.Logger
 	n.Run(ctx)
-	site, err := web.New(n, web.Options{Logger: log, PublicURL: f.publicURL, Demo: demo})
+	site, err := web.New(n, opts)
 	if err != nil {
 		return err
 	}
@@ -152,6 +203,6 @@ func serveWith(ctx context.Context, f serveFlags, demo bool, witnessURLs map[str
 		}
 	}
 	abs, _ := filepath.Abs(f.data)
-	log.Info("serving the register", "origin", n.Origin, "url", "http://"+ln.Addr().String()+"/", "data", abs)
+	log.Info("serving the register", "origin", n.Origin, "url", "http://"+ln.Addr().String()+"/", "data", abs, "read_only", n.ReadOnly())
 	return site.Serve(ctx, ln)
 }

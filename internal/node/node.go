@@ -34,7 +34,10 @@ import (
 const (
 	LogDir     = "log"
 	LogKeyFile = "log.key"
-	StoreFile  = "register.db"
+	// LogVKeyFile is the log's public key, for the nodes that read the
+	// directory without the right to sign: a shared store's readers.
+	LogVKeyFile = "log.vkey"
+	StoreFile   = "register.db"
 )
 
 // Config configures a node.
@@ -215,6 +218,10 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := writePublicKey(cfg.Dir, vkey); err != nil {
+		unlock()
+		return nil, err
+	}
 	opts := cfg.Log
 	opts.Dir, opts.Signer = filepath.Join(cfg.Dir, LogDir), signer
 	// Checkpoints are published only with the cosignatures that the
@@ -255,6 +262,68 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	// first page shown is as current as the log.
 	if err := n.Projector.CatchUp(ctx, progress("projecting the log")); err != nil && !errors.Is(err, tlog.ErrNoCheckpoint) {
 		return fail(err)
+	}
+	return n, nil
+}
+
+// writePublicKey writes the log's public key in dir, unless it is there.
+func writePublicKey(dir, vkey string) error {
+	path := filepath.Join(dir, LogVKeyFile)
+	if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) == vkey {
+		return nil
+	}
+	tmp := path + ".tmp"
+	os.Remove(tmp)
+	if err := writeFileSync(tmp, []byte(vkey+"\n"), 0o644); err != nil {
+		return fmt.Errorf("couldn't write the log's public key: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// OpenShared opens a node that serves the register whose writer keeps its
+// data in cfg.Dir and its projections in the PostgreSQL database
+// cfg.Postgres, alongside the writer and other such nodes. It reads the
+// writer's log, datasets and tables and writes nothing: it takes no
+// records, projects nothing (the writer does), takes no lock, and opens the
+// database read-only. Call Run to follow the writer's progress.
+func OpenShared(ctx context.Context, cfg Config) (*Node, error) {
+	if cfg.Postgres == "" {
+		return nil, errors.New("a node that shares the writer's store needs the writer's PostgreSQL database")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	kinds, err := ledger.NewKinds(cfg.Kinds...)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(cfg.Dir, LogVKeyFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s has no %s (the writer writes it when it starts)", ErrNoRegister, cfg.Dir, LogVKeyFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	vkey := strings.TrimSpace(string(b))
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", LogVKeyFile, err)
+	}
+	n := &Node{Dir: cfg.Dir, LogDir: filepath.Join(cfg.Dir, LogDir), Origin: verifier.Name(), LogVKey: vkey, Verifier: verifier, Kinds: kinds, Logger: cfg.Logger}
+	if n.Store, err = store.OpenPostgresReadOnly(ctx, cfg.Postgres, projector.Schemas(cfg.Projections)); err != nil {
+		return nil, err
+	}
+	n.Projector = projector.New(projector.Options{
+		Source: tlog.DirSource(n.LogDir), Verifier: verifier, Store: n.Store, Kinds: kinds,
+		Projections: cfg.Projections, Logger: cfg.Logger, DataDir: cfg.Dir, Shared: true,
+	})
+	if err := n.Projector.Open(ctx, nil); err != nil {
+		n.Close(ctx)
+		return nil, err
+	}
+	if err := n.Projector.CatchUp(ctx, nil); err != nil && !errors.Is(err, tlog.ErrNoCheckpoint) {
+		n.Close(ctx)
+		return nil, err
 	}
 	return n, nil
 }

@@ -88,6 +88,11 @@ type Options struct {
 	// DataDir is the register's data directory, passed on to projections
 	// in Applied.DataDir.
 	DataDir string
+	// Shared says that the store is written by another node's projector
+	// (the writer's, on a database they share) and only read here: the
+	// projector then applies nothing, and follows the position the store
+	// has reached and the log's checkpoints, checked as always.
+	Shared bool
 }
 
 // Projector follows a log into a store.
@@ -158,7 +163,7 @@ func (p *Projector) Open(ctx context.Context, progress func(done, total uint64))
 	p.state = ledger.NewState(p.opts.Kinds)
 	p.rng = rangeFactory.NewEmptyRange(0)
 	p.applied.Store(applied)
-	if applied == 0 {
+	if applied == 0 || p.opts.Shared {
 		return nil
 	}
 	cp, err := tlog.ReadCheckpoint(ctx, p.opts.Source, p.opts.Verifier)
@@ -228,16 +233,33 @@ func (p *Projector) notify() {
 
 // Follow applies new entries as checkpoints are published, until ctx ends or
 // a fault (a log that does not match its checkpoint, a store that fails)
-// stops it; the fault is then returned, and kept for Err.
+// stops it; the fault is then returned, and kept for Err. A shared
+// projector does not stop: it keeps the fault for Err until it can follow
+// again.
 func (p *Projector) Follow(ctx context.Context) error {
 	t := time.NewTicker(p.opts.Poll)
 	defer t.Stop()
+	var lastShared string
 	for {
 		err := p.CatchUp(ctx, nil)
 		switch {
 		case err == nil, errors.Is(err, tlog.ErrNoCheckpoint):
+			if p.opts.Shared && lastShared != "" {
+				p.opts.Logger.Info("following the shared store again")
+				p.err.Store(nil)
+				lastShared = ""
+			}
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case p.opts.Shared:
+			// The writer and the database may be restarted while readers
+			// serve: keep trying, and say what is wrong meanwhile.
+			if err.Error() != lastShared {
+				p.opts.Logger.Warn("couldn't follow the shared store; trying again", "error", err)
+				lastShared = err.Error()
+			}
+			p.err.Store(&err)
+			p.notify()
 		default:
 			p.opts.Logger.Error("the projector stopped", "error", err)
 			p.err.Store(&err)
@@ -252,8 +274,18 @@ func (p *Projector) Follow(ctx context.Context) error {
 	}
 }
 
-// CatchUp applies the entries up to the latest checkpoint.
+// CatchUp applies the entries up to the latest checkpoint. A shared
+// projector takes up the store's position instead.
 func (p *Projector) CatchUp(ctx context.Context, progress func(done, total uint64)) error {
+	// The writer projects what a checkpoint covers once the checkpoint is
+	// published, so a checkpoint read after the store's position covers it.
+	var applied uint64
+	if p.opts.Shared {
+		var err error
+		if applied, err = p.opts.Store.Applied(ctx); err != nil {
+			return err
+		}
+	}
 	cp, err := tlog.ReadCheckpoint(ctx, p.opts.Source, p.opts.Verifier)
 	if err != nil {
 		return err
@@ -264,6 +296,16 @@ func (p *Projector) CatchUp(ctx context.Context, progress func(done, total uint6
 		}
 	} else if old != nil {
 		return fmt.Errorf("the log's checkpoint went back from size %d to %d", old.Size, cp.Size)
+	}
+	if p.opts.Shared {
+		if cp.Size < applied {
+			return fmt.Errorf("the shared store reflects %d entries but the log's checkpoint has only %d: the store belongs to another log", applied, cp.Size)
+		}
+		p.cp.Store(cp)
+		if p.applied.Swap(applied) != applied {
+			p.notify()
+		}
+		return nil
 	}
 	from := p.applied.Load()
 	if cp.Size < from {
@@ -374,6 +416,11 @@ func (p *Projector) apply(ctx context.Context, cp *tlog.Checkpoint, from uint64,
 			return err
 		}
 		next = batch[len(batch)-1].index + 1
+		if next == cp.Size {
+			// Whoever sees the entries applied sees the checkpoint that
+			// covers them.
+			p.cp.Store(cp)
+		}
 		p.applied.Store(next)
 		p.notify()
 		batch = batch[:0]
@@ -467,6 +514,9 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 
 // Rebuild empties the store and projects the whole log again.
 func (p *Projector) Rebuild(ctx context.Context, progress func(done, total uint64)) error {
+	if p.opts.Shared {
+		return errors.New("a node that reads a shared store cannot rebuild it: rebuild on the writer")
+	}
 	if err := p.opts.Store.Reset(ctx); err != nil {
 		return fmt.Errorf("couldn't empty the store: %w", err)
 	}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, as database/sql's "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver, as database/sql's "pgx"
 )
 
 // postgresStore is a Store in a PostgreSQL database, for registers whose
@@ -40,6 +42,47 @@ func OpenPostgres(ctx context.Context, dsn string, schemas []Schema) (Store, err
 		return nil, err
 	}
 	return &postgresStore{db: db, schemas: schemas}, nil
+}
+
+// OpenPostgresReadOnly opens a store in the database dsn names that another
+// node writes (a register's writer): it changes nothing, checks that the
+// tables are those the schemas describe, at the same migration, and opens
+// every connection read-only, so that nothing done through it can write.
+func OpenPostgresReadOnly(ctx context.Context, dsn string, schemas []Schema) (Store, error) {
+	schemas = append([]Schema{progressSchema}, schemas...)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the PostgreSQL address: %w", err)
+	}
+	cfg.RuntimeParams["default_transaction_read_only"] = "on"
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("couldn't reach the PostgreSQL database: %w", err)
+	}
+	if err := checkMigrated(ctx, db, Postgres, schemas); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &postgresStore{db: db, schemas: schemas}, nil
+}
+
+// checkMigrated checks that every schema's tables are at its latest
+// migration, without changing anything.
+func checkMigrated(ctx context.Context, db *sql.DB, d Dialect, schemas []Schema) error {
+	for _, s := range schemas {
+		var have int
+		err := db.QueryRowContext(ctx, `SELECT version FROM kongsi_migrations WHERE projection = $1`, s.Name).Scan(&have)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("the database holds no register's tables yet (%v): start the writer first", err)
+		}
+		if want := len(s.Migrations[d]); have != want {
+			return fmt.Errorf("the database's %s tables are at migration %d, and this program's at %d: run the same version of kongsi as the writer, and start the writer first", s.Name, have, want)
+		}
+	}
+	return nil
 }
 
 func (s *postgresStore) Dialect() Dialect { return Postgres }

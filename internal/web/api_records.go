@@ -76,6 +76,10 @@ func (s *Site) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		out.Checkpoint, out.Proof = string(raw), string(p.Marshal())
+		// And in the tables, which every node sharing them reads: the
+		// record's page answers on any node once this returns. The record
+		// is published either way, so a projection that lags is no error.
+		s.Node.Projector.WaitFor(ctx, res.Index+1)
 	}
 	w.Header().Set("Location", out.URL)
 	return WriteJSON(w, http.StatusCreated, out)

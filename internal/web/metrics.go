@@ -14,9 +14,10 @@ import (
 
 // metrics are the node's Prometheus metrics, in a registry of their own.
 type metrics struct {
-	reg      *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	reg       *prometheus.Registry
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	forwarded prometheus.Counter
 }
 
 func newMetrics(n *node.Node) *metrics {
@@ -28,7 +29,10 @@ func newMetrics(n *node.Node) *metrics {
 		Name: "kongsi_http_request_duration_seconds", Help: "Time to serve HTTP requests, by route.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"route"})
-	m.reg.MustRegister(m.requests, m.latency,
+	m.forwarded = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "kongsi_http_forwarded_total", Help: "Requests a read-only node passed on to the register's writer.",
+	})
+	m.reg.MustRegister(m.requests, m.latency, m.forwarded,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{

@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -25,6 +27,7 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/mirror"
 	"github.com/kongsi/kongsi/internal/node"
+	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/tlog"
 )
 
@@ -77,6 +80,8 @@ type Site struct {
 	limits     map[string]int64 // request body limits of upload routes, by pattern
 	// witnessCache is the last check of a checkpoint's cosignatures.
 	witnessCache atomic.Pointer[witnessCheckCache]
+	// forward passes writes on to the writer; nil on the writer.
+	forward http.Handler
 }
 
 // MaxBodySize is the largest request body a route takes, unless it is an
@@ -93,6 +98,10 @@ type Options struct {
 	// the site shows.
 	Writer string
 	Mirror Mirror
+	// ForwardWrites, on a read-only node that shares the writer's store,
+	// passes the API's writes (and the heads that signing reads) on to
+	// Writer, so that every node answers every request.
+	ForwardWrites bool
 }
 
 // Mirror is a mirror as the site shows it.
@@ -110,6 +119,25 @@ func New(n *node.Node, opts Options) (*Site, error) {
 		Writer: strings.TrimSuffix(opts.Writer, "/"), Mirror: opts.Mirror,
 		mux: http.NewServeMux(), pages: map[string]*template.Template{}, bodies: map[string]BodyRenderer{},
 		limits: map[string]int64{},
+	}
+	if opts.ForwardWrites && n.ReadOnly() && s.Writer != "" {
+		u, err := url.Parse(s.Writer)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("the writer's address %q is not an http or https URL", opts.Writer)
+		}
+		s.forward = &httputil.ReverseProxy{
+			Rewrite: func(r *httputil.ProxyRequest) {
+				r.SetURL(u)
+				r.SetXForwarded()
+				// The addresses the writer answers with are this node's,
+				// which serves the same register.
+				r.Out.Host = r.In.Host
+			},
+			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				s.Logger.Warn("couldn't reach the writer", "writer", s.Writer, "error", err)
+				s.apiError(w, r, problem.Unavailable("writer", "the register's writer could not be reached; try again shortly"))
+			},
+		}
 	}
 	s.sigCache = newLRU[[2]uint64, bool](50000)
 	s.proofs = newLRU[[2]uint64, *tlog.Proof](5000)
@@ -268,11 +296,29 @@ func (s *Site) OpenAPIPaths(paths map[string]any) { s.openapi.addPaths(paths) }
 // Handler returns the site's handler, with its middleware.
 func (s *Site) Handler() http.Handler {
 	var h http.Handler = s.mux
+	if s.forward != nil {
+		h = s.forwardWrites(h)
+	}
 	h = s.limitBodies(h)
 	h = s.secure(h)
 	h = s.recover(h)
 	h = s.logRequests(h)
 	return h
+}
+
+// forwardWrites passes the API's writes on to the writer, and the heads of
+// subjects, which a record about to be signed must follow and which the
+// writer knows first.
+func (s *Site) forwardWrites(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+		if strings.HasPrefix(r.URL.Path, "/api/") && (write || strings.HasPrefix(r.URL.Path, "/api/v1/heads/")) {
+			s.metrics.forwarded.Inc()
+			s.forward.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // limitBodies holds every request body to MaxBodySize, or to the limit of
