@@ -25,6 +25,7 @@ func runBench(ctx context.Context, args []string) error {
 	readFor := fs.Duration("read-for", 10*time.Second, "how long to load the demo register with reads")
 	bodySize := fs.Int("body", 450, "approximate size of each record's text, in bytes")
 	dir := fs.String("dir", "", "where to put the scratch registers (default a temporary directory, removed afterwards)")
+	postgres := fs.String("postgres", "", "also measure with the projections in this PostgreSQL database (postgres://user@host:5432/db; each measurement in a schema of its own, dropped afterwards), and a writer with two read-only nodes")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -103,8 +104,7 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	size := demoSize(url)
-	api := []string{"/api/v1/records/%d", "/api/v1/records?limit=20", "/api/v1/records?q=maritime", "/api/v1/parties", "/api/v1/log", "/api/v1/declarations"}
-	rd, err := bench.Reads(ctx, url, api, size, *readClients, *readFor)
+	rd, err := bench.Reads(ctx, url, benchReadPaths, size, *readClients, *readFor)
 	if err != nil {
 		srv.Process.Kill()
 		return err
@@ -126,17 +126,147 @@ func runBench(ctx context.Context, args []string) error {
 	for _, p := range append(rd.ByPath, pg.ByPath...) {
 		fmt.Fprintf(out, "| `%s` | %d | %s | %s |\n", p.Path, p.N, p.P50.Round(10*time.Microsecond), p.P99.Round(10*time.Microsecond))
 	}
+	if *postgres == "" {
+		return nil
+	}
+	return benchPostgres(ctx, *postgres, *dir, f, *clients, *readClients, *readFor, sqliteFigures{write: w, rebuild: rb, reads: rd, logDir: reg.Dir})
+}
+
+// sqliteFigures are the figures measured with SQLite, to compare with.
+type sqliteFigures struct {
+	write   bench.WriteResult
+	rebuild bench.Throughput
+	reads   bench.ReadResult
+	logDir  string // the register the rebuild read
+}
+
+// benchReadPaths are the API requests of the read measurements.
+var benchReadPaths = []string{"/api/v1/records/%d", "/api/v1/records?limit=20", "/api/v1/records?q=maritime", "/api/v1/parties", "/api/v1/log", "/api/v1/declarations"}
+
+// benchPostgres measures the write path, a rebuild and reads with the
+// projections in PostgreSQL, then reads spread over a writer and two
+// read-only nodes sharing its database.
+func benchPostgres(ctx context.Context, base, dir string, f *bench.Fixture, clients, readClients int, readFor time.Duration, lite sqliteFigures) error {
+	out := os.Stdout
+	step := func(what string) { fmt.Fprintf(os.Stderr, "… %s\n", what) }
+	ms := modules.All()
+	var drops []func()
+	defer func() {
+		for _, drop := range drops {
+			drop()
+		}
+	}()
+	schema := func() (string, error) {
+		dsn, drop, err := bench.PostgresSchema(ctx, base)
+		if err != nil {
+			return "", err
+		}
+		drops = append(drops, drop)
+		return dsn, nil
+	}
+
+	step("the register's verified write path, with PostgreSQL")
+	dsn, err := schema()
+	if err != nil {
+		return err
+	}
+	reg, err := bench.FoundWith(ctx, f, filepath.Join(dir, "register-pg"), ms, dsn)
+	if err != nil {
+		return err
+	}
+	w, err := reg.WritePath(ctx, f, clients, 50)
+	if cerr := reg.Close(ctx); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	step("rebuild into PostgreSQL")
+	if dsn, err = schema(); err != nil {
+		return err
+	}
+	rb, err := bench.RebuildInto(ctx, lite.logDir, ms, dsn)
+	if err != nil {
+		return err
+	}
+
+	step("founding the demonstration register, with PostgreSQL")
+	if dsn, err = schema(); err != nil {
+		return err
+	}
+	demoDir := filepath.Join(dir, "demo-pg")
+	cfg := nodeConfig(demoDir, ms, logger(false, 8))
+	cfg.Postgres = dsn
+	if err := demo.Found(ctx, cfg, ms, nil, nil); err != nil {
+		return err
+	}
+	writer, url, err := startChild(ctx, demoDir, "-db", dsn)
+	if err != nil {
+		return err
+	}
+	defer func() { writer.Process.Signal(os.Interrupt); writer.Wait() }()
+	size := demoSize(url)
+	step(fmt.Sprintf("loading one node with reads for %s", readFor))
+	one, err := bench.Reads(ctx, url, benchReadPaths, size, readClients, readFor)
+	if err != nil {
+		return err
+	}
+	urls, pids := []string{url}, []int{writer.Process.Pid}
+	for range 2 {
+		r, u, err := startChild(ctx, demoDir, "-db", dsn, "-read-only", "-writer", url)
+		if err != nil {
+			return err
+		}
+		defer func() { r.Process.Signal(os.Interrupt); r.Wait() }()
+		urls, pids = append(urls, u), append(pids, r.Process.Pid)
+	}
+	step(fmt.Sprintf("loading the writer and two read-only nodes with reads for %s", readFor))
+	// Where the processor time of a read goes: to the nodes, or to the
+	// database they share, which bounds how far more nodes can take reads.
+	pgPids := bench.ProcessesNamed("postgres")
+	nodesBefore, pgBefore := bench.CPUTime(pids...), bench.CPUTime(pgPids...)
+	three, err := bench.ReadsAcross(ctx, urls, benchReadPaths, size, readClients, readFor)
+	if err != nil {
+		return err
+	}
+	nodesCPU, pgCPU := bench.CPUTime(pids...)-nodesBefore, bench.CPUTime(pgPids...)-pgBefore
+
+	fmt.Fprintf(out, "\n| Measure | SQLite | PostgreSQL | PostgreSQL / SQLite |\n|---|---|---|---|\n")
+	fmt.Fprintf(out, "| Verified write path (%d writers) | %.0f records/s | %.0f records/s | %.2f |\n", clients, lite.write.PerSecond(), w.PerSecond(), w.PerSecond()/lite.write.PerSecond())
+	fmt.Fprintf(out, "| Acceptance to published checkpoint, median | %s | %s | |\n", lite.write.PublishLatency.Round(time.Millisecond), w.PublishLatency.Round(time.Millisecond))
+	fmt.Fprintf(out, "| Rebuild (%d records) | %.0f records/s | %.0f records/s | %.2f |\n", rb.N, lite.rebuild.PerSecond(), rb.PerSecond(), rb.PerSecond()/lite.rebuild.PerSecond())
+	fmt.Fprintf(out, "| API reads, one node (%d readers) | %.0f requests/s, p99 %s | %.0f requests/s, p99 %s | %.2f |\n", readClients,
+		lite.reads.PerSecond(), lite.reads.P99.Round(10*time.Microsecond), one.PerSecond(), one.P99.Round(10*time.Microsecond), one.PerSecond()/lite.reads.PerSecond())
+	fmt.Fprintf(out, "\n| Nodes serving reads (PostgreSQL, %d readers) | Requests/s | p50 | p99 | Errors |\n|---|---|---|---|---|\n", readClients)
+	fmt.Fprintf(out, "| the writer alone | %.0f | %s | %s | %d |\n", one.PerSecond(), one.P50.Round(10*time.Microsecond), one.P99.Round(10*time.Microsecond), one.Errors)
+	fmt.Fprintf(out, "| the writer and two read-only nodes | %.0f | %s | %s | %d |\n", three.PerSecond(), three.P50.Round(10*time.Microsecond), three.P99.Round(10*time.Microsecond), three.Errors)
+	fmt.Fprintf(out, "\nThree nodes / one: %.2f (this machine has %d cores, shared by the nodes, PostgreSQL and the load).\n", three.PerSecond()/one.PerSecond(), runtime.NumCPU())
+	if n := float64(three.N); n > 0 && nodesCPU > 0 {
+		perNode, perPG := float64(nodesCPU.Microseconds())/n, float64(pgCPU.Microseconds())/n
+		fmt.Fprintf(out, "Processor time per read: %.0f µs in the nodes, %.0f µs in PostgreSQL", perNode, perPG)
+		if len(pgPids) == 0 || perPG == 0 {
+			fmt.Fprintf(out, " (PostgreSQL's processes are not on this machine, or not visible)\n")
+		} else {
+			fmt.Fprintf(out, ": with each node on a core of its own, reads grow with the nodes until PostgreSQL's cores are busy, at about %.0f reads/s per PostgreSQL core.\n", 1e6/perPG)
+		}
+	}
 	return nil
 }
 
-// startChild runs kongsi serve on dir in another process.
-func startChild(ctx context.Context, dir string) (*exec.Cmd, string, error) {
+// startChild runs kongsi serve on dir in another process, with args.
+func startChild(ctx context.Context, dir string, args ...string) (*exec.Cmd, string, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, "", err
 	}
-	addrFile := filepath.Join(dir, "bench-addr")
-	cmd := exec.CommandContext(ctx, self, "serve", "-data", dir, "-addr", "127.0.0.1:0", "-addr-file", addrFile)
+	f, err := os.CreateTemp("", "kongsi-bench-addr-")
+	if err != nil {
+		return nil, "", err
+	}
+	f.Close()
+	addrFile := f.Name()
+	defer os.Remove(addrFile)
+	cmd := exec.CommandContext(ctx, self, append([]string{"serve", "-data", dir, "-addr", "127.0.0.1:0", "-addr-file", addrFile}, args...)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, "", err

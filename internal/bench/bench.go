@@ -29,7 +29,6 @@ import (
 	"github.com/kongsi/kongsi/internal/projector"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/signednote"
-	"github.com/kongsi/kongsi/internal/store"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/storage/posix"
@@ -228,7 +227,13 @@ type Register struct {
 
 // Found founds a register for the fixture in dir and opens it.
 func Found(ctx context.Context, f *Fixture, dir string, ms []module.Module) (*Register, error) {
-	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: quiet()}
+	return FoundWith(ctx, f, dir, ms, "")
+}
+
+// FoundWith is Found with the projections in the PostgreSQL database
+// postgres, or in SQLite when it is "".
+func FoundWith(ctx context.Context, f *Fixture, dir string, ms []module.Module, postgres string) (*Register, error) {
+	cfg := node.Config{Dir: dir, Kinds: module.Kinds(ms), Projections: module.Projections(ms), Logger: quiet(), Postgres: postgres}
 	if err := node.Found(ctx, cfg, f.LogSKey, f.Charter); err != nil {
 		return nil, err
 	}
@@ -333,8 +338,14 @@ func Audit(ctx context.Context, dir string, ms []module.Module) (Throughput, err
 	return Throughput{N: int(rep.Checked), Duration: rep.Duration}, nil
 }
 
-// Rebuild rebuilds the register's projections into a fresh store.
+// Rebuild rebuilds the register's projections into a fresh SQLite store.
 func Rebuild(ctx context.Context, dir string, ms []module.Module) (Throughput, error) {
+	return RebuildInto(ctx, dir, ms, "")
+}
+
+// RebuildInto rebuilds the register's projections into the empty
+// PostgreSQL database postgres, or into a fresh SQLite store when it is "".
+func RebuildInto(ctx context.Context, dir string, ms []module.Module, postgres string) (Throughput, error) {
 	_, vkey, err := node.ReadLogKey(dir)
 	if err != nil {
 		return Throughput{}, err
@@ -349,7 +360,7 @@ func Rebuild(ctx context.Context, dir string, ms []module.Module) (Throughput, e
 		return Throughput{}, err
 	}
 	defer os.RemoveAll(tmp)
-	st, err := store.OpenSQLite(ctx, filepath.Join(tmp, "rebuild.db"), projector.Schemas(module.Projections(ms)))
+	st, err := node.OpenStore(ctx, node.Config{Dir: tmp, Postgres: postgres}, projector.Schemas(module.Projections(ms)))
 	if err != nil {
 		return Throughput{}, err
 	}

@@ -60,14 +60,22 @@ func Serve(ctx context.Context, n *node.Node, ms []module.Module) (string, error
 // Reads loads the site at base with clients for d, each request chosen at
 // random from paths ("%d" is replaced by a random index below size).
 func Reads(ctx context.Context, base string, paths []string, size uint64, clients int, d time.Duration) (ReadResult, error) {
+	return ReadsAcross(ctx, []string{base}, paths, size, clients, d)
+}
+
+// ReadsAcross is Reads against several nodes serving the same register,
+// the clients spread evenly over them, as a load balancer would.
+func ReadsAcross(ctx context.Context, bases []string, paths []string, size uint64, clients int, d time.Duration) (ReadResult, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	defer tr.CloseIdleConnections()
 
-	// Warm up: every path once.
-	for _, p := range paths {
-		if _, err := get(c, base+fill(p, size)); err != nil {
-			return ReadResult{}, fmt.Errorf("%s: %w", p, err)
+	// Warm up: every path once on every node.
+	for _, base := range bases {
+		for _, p := range paths {
+			if _, err := get(c, base+fill(p, size)); err != nil {
+				return ReadResult{}, fmt.Errorf("%s%s: %w", base, p, err)
+			}
 		}
 	}
 	type sample struct {
@@ -80,7 +88,8 @@ func Reads(ctx context.Context, base string, paths []string, size uint64, client
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range clients {
+	for i := range clients {
+		base := bases[i%len(bases)]
 		wg.Go(func() {
 			var local []sample
 			for time.Now().Before(deadline) {

@@ -110,12 +110,32 @@ type BulkLoader interface {
 // position.
 var ErrApplied = errors.New("the store is not at the expected log position")
 
-// Tx is a write transaction. It prepares each statement once, since the
-// projector runs the same few statements for every record.
+// Tx is a write transaction.
+//
+// On SQLite it prepares each statement once, since the projector runs the
+// same few statements for every record. On PostgreSQL, where every
+// statement would otherwise cost a round trip to the server, statements
+// are queued and sent together (pipelined) at the next query, every
+// pgBatchSize statements and at the end: an Exec's error may therefore
+// come from a later call, and always fails the transaction.
 type Tx struct {
-	tx      *sql.Tx
 	dialect Dialect
+	sql     *sql.Tx
 	stmts   map[string]*sql.Stmt
+	pg      *pgTx
+}
+
+// Row is a row of QueryRow.
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// Rows are the rows of Query.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
 }
 
 // Dialect is the transaction's dialect.
@@ -125,7 +145,7 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := tx.stmts[query]; ok {
 		return s, nil
 	}
-	s, err := tx.tx.PrepareContext(ctx, query)
+	s, err := tx.sql.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't prepare %q: %w", query, err)
 	}
@@ -135,6 +155,9 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // Exec runs a statement.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
+	if tx.pg != nil {
+		return tx.pg.exec(ctx, query, args)
+	}
 	s, err := tx.stmt(ctx, query)
 	if err != nil {
 		return err
@@ -146,17 +169,23 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
 }
 
 // QueryRow runs a query that returns at most one row.
-func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) Row {
+	if tx.pg != nil {
+		return tx.pg.queryRow(ctx, query, args)
+	}
 	s, err := tx.stmt(ctx, query)
 	if err != nil {
 		// Let the error surface at Scan, as database/sql does.
-		return tx.tx.QueryRowContext(ctx, query, args...)
+		return tx.sql.QueryRowContext(ctx, query, args...)
 	}
 	return s.QueryRowContext(ctx, args...)
 }
 
 // Query runs a query.
-func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (Rows, error) {
+	if tx.pg != nil {
+		return tx.pg.query(ctx, query, args)
+	}
 	s, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -241,7 +270,7 @@ func apply(ctx context.Context, db *sql.DB, d Dialect, opts *sql.TxOptions, from
 	if at != from {
 		return fmt.Errorf("%w: at %d, not %d", ErrApplied, at, from)
 	}
-	tx := &Tx{tx: sqltx, dialect: d, stmts: map[string]*sql.Stmt{}}
+	tx := &Tx{sql: sqltx, dialect: d, stmts: map[string]*sql.Stmt{}}
 	defer func() {
 		for _, s := range tx.stmts {
 			s.Close()

@@ -220,38 +220,63 @@ func BenchmarkTradeImport(b *testing.B) {
 // checksum, building the segment and loading the totals into SQLite.
 func BenchmarkTradeRelease(b *testing.B) {
 	path := baciFile(b, 10_000_000, true)
-	for b.Loop() {
-		e := nodetest.New(b, trade.New())
-		e.Submit(statistics(b, e.F)...)
-		start := time.Now()
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c, err := trade.StoreDataset(e.Dir, baci, f, 0, "")
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		stored := time.Since(start)
-		cov := trade.CoverageOf(&c.Summary, trade.ProductsAll)
-		body := map[string]any{"title": "Benchmark", "source": map[string]any{"title": "Generated"},
-			"file": map[string]any{"sha256": c.SHA256, "size": c.Size, "format": "baci"}, "basis": "reconciled",
-			"coverage": map[string]any{"reporters": cov.Reporters, "partners": cov.Partners, "years": map[string]any{"from": cov.Years.From, "to": cov.Years.To},
-				"frequency": cov.Frequency, "flows": cov.Flows, "hs_level": cov.Level, "products": cov.Products},
-			"rows": c.Rows}
-		loadStart := time.Now()
-		e.Submit(e.F.Sign(b, "org.observer", trade.Kind, "trade/releases/org.observer/bench", body))
-		loaded := time.Since(loadStart)
-		rel, err := trade.GetRelease(context.Background(), e.Node.Store, "trade/releases/org.observer/bench")
-		if err != nil || rel.Status != trade.StatusLoaded {
-			b.Fatalf("release: %+v, %v", rel, err)
-		}
-		total := time.Since(start)
-		b.ReportMetric(float64(c.Rows)/stored.Seconds(), "rows/s-stored")
-		b.ReportMetric(float64(c.Rows)/loaded.Seconds(), "rows/s-projected")
-		b.ReportMetric(float64(c.Rows)/total.Seconds(), "rows/s-end-to-end")
+	for _, db := range []string{"sqlite", "postgres"} {
+		b.Run("db="+db, func(b *testing.B) {
+			for b.Loop() {
+				e := benchRegister(b, db, trade.New())
+				e.Submit(statistics(b, e.F)...)
+				start := time.Now()
+				c := storeBenchDataset(b, e, path)
+				stored := time.Since(start)
+				loadStart := time.Now()
+				publishBenchRelease(b, e, c)
+				loaded := time.Since(loadStart)
+				rel, err := trade.GetRelease(context.Background(), e.Node.Store, "trade/releases/org.observer/bench")
+				if err != nil || rel.Status != trade.StatusLoaded {
+					b.Fatalf("release: %+v, %v", rel, err)
+				}
+				total := time.Since(start)
+				b.ReportMetric(float64(c.Rows)/stored.Seconds(), "rows/s-stored")
+				b.ReportMetric(float64(c.Rows)/loaded.Seconds(), "rows/s-projected")
+				b.ReportMetric(float64(c.Rows)/total.Seconds(), "rows/s-end-to-end")
+			}
+		})
 	}
+}
+
+// benchRegister is a test register with its projections in db, "sqlite" or
+// "postgres".
+func benchRegister(b *testing.B, db string, m *trade.Module) *nodetest.Env {
+	if db == "postgres" {
+		return nodetest.NewPostgres(b, m)
+	}
+	return nodetest.New(b, m)
+}
+
+// storeBenchDataset checks the file and keeps it in the register's data
+// directory, as an upload does.
+func storeBenchDataset(b *testing.B, e *nodetest.Env, path string) *tradefile.Checked {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	c, err := trade.StoreDataset(e.Dir, baci, f, 0, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// publishBenchRelease publishes the release of the dataset c, and waits
+// until it is projected.
+func publishBenchRelease(b *testing.B, e *nodetest.Env, c *tradefile.Checked) {
+	cov := trade.CoverageOf(&c.Summary, trade.ProductsAll)
+	e.Submit(e.F.Sign(b, "org.observer", trade.Kind, "trade/releases/org.observer/bench", map[string]any{
+		"title": "Benchmark", "source": map[string]any{"title": "Generated"}, "basis": "reconciled", "rows": c.Rows,
+		"file": map[string]any{"sha256": c.SHA256, "size": c.Size, "format": "baci"},
+		"coverage": map[string]any{"reporters": cov.Reporters, "partners": cov.Partners, "years": map[string]any{"from": cov.Years.From, "to": cov.Years.To},
+			"frequency": cov.Frequency, "flows": cov.Flows, "hs_level": cov.Level, "products": cov.Products}}))
 }
 
 // benchStore is a register holding one 10-million-row BACI release, shared
@@ -261,28 +286,14 @@ type benchStore struct {
 	db  *sql.DB // the baseline: the same rows in a plain SQLite table
 }
 
-func openBenchStore(b *testing.B, sorted bool) *benchStore {
+func openBenchStore(b *testing.B, db string, sorted bool) *benchStore {
 	path := baciFile(b, 10_000_000, sorted)
 	m := trade.New()
-	e := nodetest.New(b, m)
+	e := benchRegister(b, db, m)
 	e.Submit(statistics(b, e.F)...)
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := trade.StoreDataset(e.Dir, baci, f, 0, "")
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cov := trade.CoverageOf(&c.Summary, trade.ProductsAll)
-	e.Submit(e.F.Sign(b, "org.observer", trade.Kind, "trade/releases/org.observer/bench", map[string]any{
-		"title": "Benchmark", "source": map[string]any{"title": "Generated"}, "basis": "reconciled", "rows": c.Rows,
-		"file": map[string]any{"sha256": c.SHA256, "size": c.Size, "format": "baci"},
-		"coverage": map[string]any{"reporters": cov.Reporters, "partners": cov.Partners, "years": map[string]any{"from": cov.Years.From, "to": cov.Years.To},
-			"frequency": cov.Frequency, "flows": cov.Flows, "hs_level": cov.Level, "products": cov.Products}}))
+	publishBenchRelease(b, e, storeBenchDataset(b, e, path))
 	s := &benchStore{mon: m.NewMonitor(e.Node.Store, e.Dir)}
-	if sorted {
+	if sorted && db == "sqlite" {
 		s.db = baselineSQLite(b, path)
 	}
 	return s
@@ -373,39 +384,23 @@ func baselineSQLite(b *testing.B, path string) *sql.DB {
 // pair of countries in one year and its ten largest HS chapters, in Kongsi's
 // trade store and in the baseline.
 func BenchmarkTradeQuery(b *testing.B) {
-	ctx := context.Background()
 	// The stores live as long as this benchmark, across its parts.
-	stores := map[bool]*benchStore{true: openBenchStore(b, true), false: openBenchStore(b, false)}
+	stores := map[bool]*benchStore{true: openBenchStore(b, "sqlite", true), false: openBenchStore(b, "sqlite", false)}
 	for _, sorted := range []bool{true, false} {
 		order := "sorted"
 		if !sorted {
 			order = "spread"
 		}
-		b.Run("store="+order+"/balance", func(b *testing.B) {
-			s := stores[sorted]
-			for b.Loop() {
-				bal, err := trade.BalanceSeries(ctx, s.mon.Store, "CHN", "VNM", tradefile.BasisReconciled, false)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if p := bal.Point(2022, 0); p == nil || p.Balance == nil {
-					b.Fatal("no balance for 2022")
-				}
-			}
-		})
-		b.Run("store="+order+"/top-chapters", func(b *testing.B) {
-			s := stores[sorted]
-			for b.Loop() {
-				ps, err := s.mon.ProductDrivers(ctx, "CHN", "VNM", 2022, "2", tradefile.BasisReconciled)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(ps.Products) < 10 {
-					b.Fatalf("%d chapters", len(ps.Products))
-				}
-			}
-		})
+		b.Run("store="+order+"/balance", func(b *testing.B) { benchBalance(b, stores[sorted]) })
+		b.Run("store="+order+"/top-chapters", func(b *testing.B) { benchTopChapters(b, stores[sorted]) })
 	}
+	// The same register with its tables in PostgreSQL; the segment is the
+	// same file.
+	b.Run("db=postgres", func(b *testing.B) {
+		s := openBenchStore(b, "postgres", true)
+		b.Run("balance", func(b *testing.B) { benchBalance(b, s) })
+		b.Run("top-chapters", func(b *testing.B) { benchTopChapters(b, s) })
+	})
 	b.Run("baseline=sqlite/balance", func(b *testing.B) {
 		s := stores[true]
 		for b.Loop() {
@@ -432,4 +427,30 @@ func BenchmarkTradeQuery(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchBalance measures the balance of China with Viet Nam, every year.
+func benchBalance(b *testing.B, s *benchStore) {
+	for b.Loop() {
+		bal, err := trade.BalanceSeries(context.Background(), s.mon.Store, "CHN", "VNM", tradefile.BasisReconciled, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p := bal.Point(2022, 0); p == nil || p.Balance == nil {
+			b.Fatal("no balance for 2022")
+		}
+	}
+}
+
+// benchTopChapters measures the HS chapters driving that balance in 2022.
+func benchTopChapters(b *testing.B, s *benchStore) {
+	for b.Loop() {
+		ps, err := s.mon.ProductDrivers(context.Background(), "CHN", "VNM", 2022, "2", tradefile.BasisReconciled)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ps.Products) < 10 {
+			b.Fatalf("%d chapters", len(ps.Products))
+		}
+	}
 }

@@ -7,12 +7,14 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/kongsi/kongsi/internal/browse"
@@ -154,6 +156,52 @@ func testApply(t *testing.T, open Open) {
 	// A failing statement fails the Apply.
 	if err := st.Apply(ctx, 2, 3, func(tx *store.Tx) error { return put(ctx, tx, 1, "duplicate") }); err == nil {
 		t.Fatal("Apply with a failing statement succeeded")
+	}
+	// Even when statements after it succeed.
+	if err := st.Apply(ctx, 2, 3, func(tx *store.Tx) error {
+		if err := put(ctx, tx, 2, "duplicate"); err != nil {
+			return err
+		}
+		return put(ctx, tx, 4, "d")
+	}); err == nil {
+		t.Fatal("Apply with a failing statement followed by others succeeded")
+	}
+	if n, _ := st.Applied(ctx); n != 2 {
+		t.Fatalf("Applied after failed statements = %d, want 2", n)
+	}
+	// Queries in a transaction see what it wrote before them.
+	if err := st.Apply(ctx, 2, 3, func(tx *store.Tx) error {
+		if err := put(ctx, tx, 3, "c"); err != nil {
+			return err
+		}
+		var v string
+		if err := tx.QueryRow(ctx, `SELECT v FROM scratch WHERE k = $1`, int64(3)).Scan(&v); err != nil || v != "c" {
+			return fmt.Errorf("read back %q, %v", v, err)
+		}
+		if err := tx.QueryRow(ctx, `SELECT v FROM scratch WHERE k = $1`, int64(99)).Scan(&v); !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("a missing row: %v, want sql.ErrNoRows", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT k FROM scratch ORDER BY k`)
+		if err != nil {
+			return err
+		}
+		var ks []int64
+		for rows.Next() {
+			var k int64
+			if err := rows.Scan(&k); err != nil {
+				return err
+			}
+			ks = append(ks, k)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if !slices.Equal(ks, []int64{1, 2, 3}) {
+			return fmt.Errorf("the transaction reads the keys %v", ks)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.Reset(ctx); err != nil {
 		t.Fatal(err)
