@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/projector"
-	"github.com/kongsi/kongsi/internal/store"
 )
 
 func exporters() []module.Exporter {
@@ -26,7 +24,7 @@ func exporters() []module.Exporter {
 
 func runExport(ctx context.Context, args []string) error {
 	usage := func() {
-		fmt.Fprintln(os.Stderr, "Usage: kongsi export <format> -data DIR [-o FILE] [format flags]\n\nFormats:")
+		fmt.Fprintln(os.Stderr, "Usage: kongsi export <format> -data DIR [-db URL] [-o FILE] [format flags]\n\nFormats:")
 		for _, ex := range exporters() {
 			fmt.Fprintf(os.Stderr, "  %-10s %s\n", ex.Name, ex.Summary)
 		}
@@ -49,12 +47,12 @@ func runExport(ctx context.Context, args []string) error {
 		usage()
 		return errUsage
 	}
-	flags, rest := takeFlags(args[1:], "data", "o")
+	flags, rest := takeFlags(args[1:], "data", "db", "o")
 	if flags["data"] == "" {
 		usage()
 		return errUsage
 	}
-	st, err := store.OpenSQLite(ctx, filepath.Join(flags["data"], node.StoreFile), projector.Schemas(module.Projections(modules.All())))
+	st, err := node.OpenStoreReadOnly(ctx, node.Config{Dir: flags["data"], Postgres: flags["db"]}, projector.Schemas(module.Projections(modules.All())))
 	if err != nil {
 		return err
 	}

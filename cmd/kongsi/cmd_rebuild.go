@@ -12,14 +12,14 @@ import (
 	"github.com/kongsi/kongsi/internal/modules"
 	"github.com/kongsi/kongsi/internal/node"
 	"github.com/kongsi/kongsi/internal/projector"
-	"github.com/kongsi/kongsi/internal/store"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"golang.org/x/mod/sumdb/note"
 )
 
 func runRebuild(ctx context.Context, args []string) error {
-	fs := newFlags("rebuild", "-data DIR [-check]")
+	fs := newFlags("rebuild", "-data DIR [-db URL] [-check]")
 	data := fs.String("data", "", "the register's data directory; the register must not be running")
+	db := fs.String("db", "", "the PostgreSQL database that holds the register's projections, if they are not in the data directory's SQLite file")
 	check := fs.Bool("check", false, "build the projections afresh in a scratch file and compare them with the register's, changing nothing")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -42,16 +42,23 @@ func runRebuild(ctx context.Context, args []string) error {
 		return err
 	}
 	schemas := projector.Schemas(module.Projections(ms))
-	path := filepath.Join(*data, node.StoreFile)
+	live := node.Config{Dir: *data, Postgres: *db}
+	target := live
 	if *check {
 		tmp, err := os.MkdirTemp("", "kongsi-rebuild-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(tmp)
-		path = filepath.Join(tmp, node.StoreFile)
+		target = node.Config{Dir: tmp}
+	} else {
+		unlock, err := node.LockDir(*data)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-	st, err := store.OpenSQLite(ctx, path, schemas)
+	st, err := node.OpenStore(ctx, target, schemas)
 	if err != nil {
 		return err
 	}
@@ -75,13 +82,13 @@ func runRebuild(ctx context.Context, args []string) error {
 		fmt.Printf("Digest of the projections: %s\n", digest)
 		return nil
 	}
-	live, err := store.OpenSQLite(ctx, filepath.Join(*data, node.StoreFile), schemas)
+	ls, err := node.OpenStore(ctx, live, schemas)
 	if err != nil {
 		return err
 	}
-	defer live.Close()
-	applied, _ := live.Applied(ctx)
-	liveDigest, err := live.Digest(ctx)
+	defer ls.Close()
+	applied, _ := ls.Applied(ctx)
+	liveDigest, err := ls.Digest(ctx)
 	if err != nil {
 		return err
 	}

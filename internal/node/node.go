@@ -62,6 +62,16 @@ type Config struct {
 	WitnessURLs map[string]string
 }
 
+// OpenStoreReadOnly opens the projections' store that cfg names to read it
+// while its node runs: a PostgreSQL database read-only, at the node's
+// migrations; the SQLite file as OpenStore does.
+func OpenStoreReadOnly(ctx context.Context, cfg Config, schemas []store.Schema) (store.Store, error) {
+	if cfg.Postgres != "" {
+		return store.OpenPostgresReadOnly(ctx, cfg.Postgres, schemas)
+	}
+	return store.OpenSQLite(ctx, filepath.Join(cfg.Dir, StoreFile), schemas)
+}
+
 // OpenStore opens the projections' store that cfg names.
 func OpenStore(ctx context.Context, cfg Config, schemas []store.Schema) (store.Store, error) {
 	if cfg.Postgres != "" {
@@ -95,6 +105,10 @@ type Node struct {
 var ErrInUse = errors.New("another process has this register open")
 
 // lockDir takes an exclusive lock on the data directory, without waiting.
+// LockDir takes the lock that keeps a second process out of a register's
+// data directory, for the commands that change it while no node runs.
+func LockDir(dir string) (unlock func(), err error) { return lockDir(dir) }
+
 func lockDir(dir string) (func(), error) {
 	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
