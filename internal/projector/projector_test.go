@@ -284,3 +284,93 @@ func TestCancelledBatchLeavesTheStateWithTheStore(t *testing.T) {
 		t.Errorf("applied %d entries, want 3", p.Applied())
 	}
 }
+
+// TestShared follows, without applying anything, a store that another
+// projector writes: the position it reports is the store's, with the
+// checkpoint that covers it, and it refuses to rebuild.
+func TestShared(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	kinds, _ := ledger.NewKinds(memo)
+	dir := t.TempDir()
+	l, err := tlog.Open(ctx, tlog.Options{Dir: filepath.Join(dir, "log"), Signer: f.LogSigner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := sequencer.New(ctx, l, kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish := func(entries ...[]byte) {
+		t.Helper()
+		var last uint64
+		for _, e := range entries {
+			res, err := seq.Submit(ctx, e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last = res.Index
+		}
+		if _, err := l.AwaitPublished(ctx, last); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func() { seq.Close(); l.Close(ctx) }()
+	publish(f.CharterEntry)
+
+	v, _ := note.NewVerifier(f.LogVKey)
+	st, err := store.OpenSQLite(ctx, filepath.Join(dir, "shared.db"), projector.Schemas(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	opts := projector.Options{Source: tlog.DirSource(filepath.Join(dir, "log")), Verifier: v, Store: st, Kinds: kinds, Logger: quiet}
+	writer := projector.New(opts)
+	opts.Shared = true
+	reader := projector.New(opts)
+	for _, p := range []*projector.Projector{writer, reader} {
+		if err := p.Open(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Before the writer projects anything, the reader is at 0, under the
+	// latest checkpoint.
+	if err := reader.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if reader.Applied() != 0 || reader.Checkpoint() == nil || reader.Checkpoint().Size != 1 {
+		t.Fatalf("the reader is at %d under %+v before the writer projected", reader.Applied(), reader.Checkpoint())
+	}
+	var entries [][]byte
+	for i := range 5 {
+		entries = append(entries, f.Sign(t, "vnm.mfa", "memo", fmt.Sprintf("memos/vnm/s%d", i), map[string]any{"text": "shared"}))
+	}
+	publish(entries...)
+	if err := writer.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := reader.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if reader.Applied() != 6 || reader.Checkpoint().Size != 6 {
+		t.Fatalf("the reader is at %d under a checkpoint of %d, want 6 and 6", reader.Applied(), reader.Checkpoint().Size)
+	}
+	if err := reader.WaitFor(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	// The log goes on; until the writer projects, the reader reports the
+	// store's position under the newer checkpoint.
+	publish(f.Sign(t, "vnm.mfa", "memo", "memos/vnm/later", map[string]any{"text": "later"}))
+	if err := reader.CatchUp(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if reader.Applied() != 6 || reader.Checkpoint().Size != 7 {
+		t.Errorf("the reader is at %d under a checkpoint of %d, want 6 and 7", reader.Applied(), reader.Checkpoint().Size)
+	}
+	if err := reader.Rebuild(ctx, nil); err == nil {
+		t.Error("a shared projector rebuilt the store")
+	}
+	if n, _ := st.Applied(ctx); n != 6 {
+		t.Errorf("the store is at %d after the refused rebuild, want 6", n)
+	}
+}
