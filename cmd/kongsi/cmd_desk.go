@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -60,11 +59,7 @@ func runDesk(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := logger(*logJSON, level)
+	log := serverLogger(*logJSON, *verbose)
 	key, err := readKeyFile(*keyFile)
 	if err != nil {
 		return err

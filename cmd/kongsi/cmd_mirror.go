@@ -49,11 +49,7 @@ func runMirror(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := logger(*logJSON, level)
+	log := serverLogger(*logJSON, *verbose)
 	base := strings.TrimSuffix(*from, "/")
 	src, err := tlog.HTTPSource(base+"/log/", httpClient)
 	if err != nil {
@@ -83,13 +79,7 @@ func runMirror(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := n.Close(cctx); err != nil {
-			log.Error("couldn't close the mirror cleanly", "error", err)
-		}
-	}()
+	defer closeNode(n, log, "the mirror")
 	m, err := mirror.Open(ctx, opts)
 	if err != nil {
 		return err

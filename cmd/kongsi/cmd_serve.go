@@ -123,11 +123,7 @@ func runServe(ctx context.Context, args []string) error {
 // witnessURLs reach witnesses by key, in place of the URLs their records
 // give.
 func serveWith(ctx context.Context, f serveFlags, demo bool, witnessURLs map[string]string) (err error) {
-	level := slog.LevelInfo
-	if f.verbose {
-		level = slog.LevelDebug
-	}
-	log := logger(f.logJSON, level)
+	log := f.logger()
 	ms := modules.All()
 	cfg := f.config(ms, log)
 	if f.witnesses != "" {
@@ -146,36 +142,33 @@ func serveWith(ctx context.Context, f serveFlags, demo bool, witnessURLs map[str
 	if err != nil {
 		return err
 	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := n.Close(cctx); err != nil {
-			log.Error("couldn't close the register cleanly", "error", err)
-		}
-	}()
+	defer closeNode(n, log, "the register")
 	return serveNode(ctx, f, n, ms, web.Options{Logger: log, PublicURL: f.publicURL, Demo: demo})
 }
+
+// closeNode closes a node at the end of a command, giving it 30 seconds,
+// and logs what went wrong.
+func closeNode(n *node.Node, log *slog.Logger, what string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := n.Close(ctx); err != nil {
+		log.Error("couldn't close "+what+" cleanly", "error", err)
+	}
+}
+
+// logger is the serving commands' logger, as the flags set it.
+func (f *serveFlags) logger() *slog.Logger { return serverLogger(f.logJSON, f.verbose) }
 
 // serveShared serves, read-only, the register that a writer keeps in
 // f.data and the database f.db.
 func serveShared(ctx context.Context, f serveFlags) error {
-	level := slog.LevelInfo
-	if f.verbose {
-		level = slog.LevelDebug
-	}
-	log := logger(f.logJSON, level)
+	log := f.logger()
 	ms := modules.All()
 	n, err := node.OpenShared(ctx, f.config(ms, log))
 	if err != nil {
 		return err
 	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := n.Close(cctx); err != nil {
-			log.Error("couldn't close the node cleanly", "error", err)
-		}
-	}()
+	defer closeNode(n, log, "the node")
 	return serveNode(ctx, f, n, ms, web.Options{Logger: log, PublicURL: f.publicURL, Demo: isDemo(f.data), Writer: f.writer, ForwardWrites: f.writer != ""})
 }
 

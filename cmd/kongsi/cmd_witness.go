@@ -44,11 +44,7 @@ func runWitness(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := logger(*logJSON, level)
+	log := serverLogger(*logJSON, *verbose)
 	if *keyFile == "" {
 		*keyFile = filepath.Join(*data, "witness.key")
 	}

@@ -118,6 +118,15 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // logger logs to standard error: text for people, or JSON with -log-json.
+// serverLogger is the logger of a command that serves: in JSON or text, and
+// with every request (debug) when verbose.
+func serverLogger(json, verbose bool) *slog.Logger {
+	if verbose {
+		return logger(json, slog.LevelDebug)
+	}
+	return logger(json, slog.LevelInfo)
+}
+
 func logger(json bool, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	if json {
