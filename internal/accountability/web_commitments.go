@@ -233,7 +233,7 @@ func (h *handlers) commitmentBody(r *http.Request, rec *browse.Record) (template
 	} else if !isNotFound(err) {
 		return "", err
 	}
-	return h.site.RenderFragment("commitment", "commitmentBody", struct {
+	return h.site.RenderFragment(r, "commitment", "commitmentBody", struct {
 		Body     Commitment
 		Pledgers []PartyRef
 		Related  []PartyRef

@@ -112,7 +112,7 @@ func (h *handlers) initiativeShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	table, err := h.site.RenderFragment("board", "actionTable", d.Actions)
+	table, err := h.site.RenderFragment(r, "board", "actionTable", d.Actions)
 	if err != nil {
 		return err
 	}
@@ -357,7 +357,7 @@ func (h *handlers) actionBody(r *http.Request, rec *browse.Record) (template.HTM
 	if err != nil {
 		return "", err
 	}
-	return h.site.RenderFragment("action", "actionBody", struct {
+	return h.site.RenderFragment(r, "action", "actionBody", struct {
 		Body    Action
 		Owner   PartyRef
 		OwedTo  []PartyRef

@@ -158,7 +158,7 @@ func (h *handlers) programmeShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		brows = append(brows, targetRow(t.Recipient.Name+": "+k.measure, "", t))
 	}
-	if sd.DeliveryTable, err = h.site.RenderFragment("programmes", "deliveryTable", d.Deliveries); err != nil {
+	if sd.DeliveryTable, err = h.site.RenderFragment(r, "programmes", "deliveryTable", d.Deliveries); err != nil {
 		return err
 	}
 	sd.ByRecipient = chart.Stacked("Delivery by recipient", "What was reported delivered to each recipient, by whether the recipient confirmed it.", deliverySeries, brows, nil)

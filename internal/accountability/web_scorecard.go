@@ -133,7 +133,7 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 	if sc.Commitments.Pledged == 0 && len(sc.Actions.Owing) == 0 && sc.Actions.Owned == 0 && len(sc.Deliveries.Items) == 0 && sc.Commitments.AssessmentsMade == 0 {
 		return "", nil
 	}
-	return h.site.RenderFragment("scorecards", "partySection", struct {
+	return h.site.RenderFragment(r, "scorecards", "partySection", struct {
 		*Scorecard
 		Type     string
 		Statuses []Option
@@ -166,7 +166,7 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 	for _, c := range cs {
 		counts[c.Status]++
 	}
-	return h.site.RenderFragment("scorecards", "homeSection", struct {
+	return h.site.RenderFragment(r, "scorecards", "homeSection", struct {
 		Commitments, Overdue, AtRisk, Met, ActionsOverdue, Unconfirmed int
 		Today                                                          string
 	}{len(cs), counts[StatusOverdue], counts[StatusAtRisk], counts[StatusMet], len(overdue), len(pending), today})

@@ -270,6 +270,16 @@ type Event struct {
 	Label string
 	Href  string
 	Class string // "s1" … "s6"
+	// DateText is the date as the page's language writes it, for the
+	// event's tooltip; empty means "2 January 2006".
+	DateText string
+}
+
+func (e Event) dateText() string {
+	if e.DateText != "" {
+		return e.DateText
+	}
+	return e.Date.Format("2 January 2006")
 }
 
 // Timeline draws rows of dated events on a shared time axis: when each party
@@ -325,7 +335,7 @@ func Timeline(title, desc string, rows []Row) template.HTML {
 				fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(e.Href))
 			}
 			fmt.Fprintf(&b, `<circle class="dot %s" cx="%.1f" cy="%d" r="6"><title>%s, %s</title></circle>`,
-				class, px(e.Date), y, html.EscapeString(e.Label), e.Date.Format("2 January 2006"))
+				class, px(e.Date), y, html.EscapeString(e.Label), html.EscapeString(e.dateText()))
 			if e.Href != "" {
 				b.WriteString(`</a>`)
 			}

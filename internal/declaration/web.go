@@ -307,7 +307,7 @@ func (h *handlers) body(r *http.Request, rec *browse.Record) (template.HTML, err
 	if err := json.Unmarshal(rec.Body, &b); err != nil {
 		return "", err
 	}
-	return h.site.RenderFragment("declaration", "position", struct {
+	return h.site.RenderFragment(r, "declaration", "position", struct {
 		Body          Body
 		Subject       string
 		CategoryTitle string

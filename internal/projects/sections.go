@@ -48,7 +48,7 @@ func (h *handlers) body(fragment string) web.BodyRenderer {
 				v.Name = s.Name
 			}
 		}
-		return h.site.RenderFragment("projects-bodies", fragment, v)
+		return h.site.RenderFragment(r, "projects-bodies", fragment, v)
 	}
 }
 
@@ -95,7 +95,7 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 	if len(d.Hosted) == 0 && d.Published == 0 && len(d.Elections) == 0 {
 		return "", nil
 	}
-	return h.site.RenderFragment("projects-bodies", "partySection", d)
+	return h.site.RenderFragment(r, "projects-bodies", "partySection", d)
 }
 
 // homeSection sums up the register's projects.
@@ -135,5 +135,5 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 			d.Next = e
 		}
 	}
-	return h.site.RenderFragment("projects-bodies", "homeSection", d)
+	return h.site.RenderFragment(r, "projects-bodies", "homeSection", d)
 }

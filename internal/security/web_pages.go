@@ -74,7 +74,7 @@ func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(upcoming) > 0 {
-		if d.Upcoming, err = h.site.RenderFragment("calendar", "upcomingList", upcoming); err != nil {
+		if d.Upcoming, err = h.site.RenderFragment(r, "calendar", "upcomingList", upcoming); err != nil {
 			return err
 		}
 	}
@@ -245,7 +245,7 @@ func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
 	open := measureCalls(d.Calls, func(c *PortCall) bool {
 		return (from == "" || c.Arrival >= from) && (to == "" || c.Arrival <= to)
 	})
-	if d.OpenFigures, err = h.site.RenderFragment("openness", "opennessFigures", open); err != nil {
+	if d.OpenFigures, err = h.site.RenderFragment(r, "openness", "opennessFigures", open); err != nil {
 		return err
 	}
 	d.Timeline = portCallTimeline("Who has visited "+f.Name, "Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth.", d.Calls)
@@ -699,7 +699,7 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 	if err != nil || len(items) == 0 {
 		return "", err
 	}
-	return h.site.RenderFragment("calendar", "upcoming", items)
+	return h.site.RenderFragment(r, "calendar", "upcoming", items)
 }
 
 type partySectionData struct {
@@ -771,5 +771,5 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 	if len(d.Facilities) == 0 && d.HostedTotal == 0 && len(d.Made) == 0 && len(acts) == 0 && d.Observations == 0 && len(d.Postures) == 0 {
 		return "", nil
 	}
-	return h.site.RenderFragment("security", "party", d)
+	return h.site.RenderFragment(r, "security", "party", d)
 }

@@ -465,7 +465,7 @@ func (h *handlers) body(r *http.Request, rec *browse.Record) (template.HTML, err
 	if err != nil && !errors.Is(err, problem.ErrNotFound) {
 		return "", err
 	}
-	return h.site.RenderFragment("trade_release", "release-body", struct {
+	return h.site.RenderFragment(r, "trade_release", "release-body", struct {
 		Body    Release
 		Record  *browse.Record
 		Current *ReleaseSummary

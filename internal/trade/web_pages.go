@@ -504,7 +504,7 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 		}
 	}
 	d.Alerts = alerts[:min(3, len(alerts))]
-	return h.site.RenderFragment("trade", "home-section", d)
+	return h.site.RenderFragment(r, "trade", "home-section", d)
 }
 
 // partySection shows a state's trade with China on its party page (and
@@ -542,5 +542,5 @@ func (h *handlers) partySection(r *http.Request, party *browse.Party) (template.
 	if d.China != nil && d.China.Balance != nil {
 		d.ChinaBal = Amount{-*d.China.Balance, true}
 	}
-	return h.site.RenderFragment("trade", "party-section", d)
+	return h.site.RenderFragment(r, "trade", "party-section", d)
 }

@@ -9,22 +9,29 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 )
 
 // View is what every page template receives.
 type View struct {
-	Site *Site
-	Req  *http.Request
-	Nav  []NavItem
-	Data any
+	Site   *Site
+	Req    *http.Request
+	Nav    []NavItem
+	Locale *i18n.Locale
+	Data   any
 }
+
+// Langs are the languages the page can be shown in, for the switch.
+func (v *View) Langs() []*i18n.Lang { return i18n.Langs }
+
+// LangURL is the page's address in another language.
+func (v *View) LangURL(code string) string { return withQuery(v.Req, i18n.Param, code) }
 
 // matches reports how well a link's path covers the request's path: the
 // length of the path when it is the path or a parent of it, 0 otherwise.
@@ -92,18 +99,19 @@ func (v *View) RegisterName() string {
 
 // Render renders a page template with the layout.
 func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
-	t, ok := s.pages[page]
-	if !ok {
-		return fmt.Errorf("no page template %q", page)
+	l := s.Locale(r)
+	t, err := s.page(l, page)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", &View{Site: s, Req: r, Nav: s.nav, Data: data}); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout", &View{Site: s, Req: r, Nav: s.nav, Locale: l, Data: data}); err != nil {
 		return fmt.Errorf("couldn't render %s: %w", page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 
@@ -120,7 +128,7 @@ func (s *Site) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.Logger.Error("page failed", "path", r.URL.Path, "error", err)
 	}
-	d := errorData{Status: status, Title: http.StatusText(status), Detail: p.Detail, Field: p.Field}
+	d := errorData{Status: status, Title: s.Locale(r).T(http.StatusText(status)), Detail: p.Detail, Field: p.Field}
 	if rerr := s.Render(w, r, status, "error", d); rerr != nil {
 		s.Logger.Error("couldn't render the error page", "error", rerr)
 		http.Error(w, p.Detail, status)
@@ -129,18 +137,25 @@ func (s *Site) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 
 var urlPattern = regexp.MustCompile(`^https?://[^\s<>"]+$`)
 
-func (s *Site) funcs() template.FuncMap {
+// funcs are the template functions of pages in a language. Besides the
+// helpers, t translates a text (and formats its arguments, if any); date,
+// datetime, month and number format as the language does; humanize and
+// kindTitle give field names and kinds of record in the language.
+func (s *Site) funcs(l *i18n.Locale) template.FuncMap {
 	return template.FuncMap{
-		"kindTitle": s.kindTitle,
+		"t":         l.T,
+		"kindTitle": func(kind string) string { return l.T(s.kindTitle(kind)) },
 		"short":     func(id string) string { return shortID(id) },
-		"date":      formatDate,
-		"datetime":  formatDateTime,
-		"ago":       ago,
-		"humanize":  humanize,
+		"date":      func(v any) string { return FormatDate(l, v) },
+		"datetime":  func(v any) string { return FormatDateTime(l, v) },
+		"month":     func(v any) string { return formatMonth(l, v) },
+		"ago":       func(t time.Time) string { return ago(l, t) },
+		"humanize":  func(s string) string { return l.T(humanize(s)) },
+		"percent":   l.Percent,
 		"sentence":  sentence,
 		"isURL":     func(v any) bool { s, ok := v.(string); return ok && urlPattern.MatchString(s) },
 		"isDate":    func(v any) bool { s, ok := v.(string); return ok && isDate(s) },
-		"number":    formatNumber,
+		"number":    func(v any) string { return formatNumber(l, v) },
 		"json":      prettyJSON,
 		"body":      decodeBody,
 		"fields":    sortedFields,
@@ -187,50 +202,70 @@ func isDate(s string) bool {
 	return err == nil
 }
 
-func formatDate(v any) string {
+// parseTime reads a day ("2025-04-27") or a record's time.
+func parseTime(v any) (t time.Time, day, ok bool) {
 	switch v := v.(type) {
 	case string:
 		if t, err := time.Parse("2006-01-02", v); err == nil {
-			return t.Format("2 January 2006")
+			return t, true, true
 		}
 		if t, err := time.Parse(record.TimeFormat, v); err == nil {
-			return t.Format("2 January 2006")
+			return t.UTC(), false, true
 		}
-		return v
 	case time.Time:
-		return v.UTC().Format("2 January 2006")
+		return v.UTC(), false, true
+	}
+	return time.Time{}, false, false
+}
+
+// FormatDate writes a day ("2025-04-27", a record's time or a time.Time) as
+// the language does; other values as they are.
+func FormatDate(l *i18n.Locale, v any) string {
+	if t, _, ok := parseTime(v); ok {
+		return l.Date(t)
 	}
 	return fmt.Sprint(v)
 }
 
-func formatDateTime(v any) string {
-	switch v := v.(type) {
-	case string:
-		if t, err := time.Parse(record.TimeFormat, v); err == nil {
-			return t.Format("2 Jan 2006, 15:04 UTC")
+// FormatDateTime writes a moment as the language does, a day without a time.
+func FormatDateTime(l *i18n.Locale, v any) string {
+	t, day, ok := parseTime(v)
+	switch {
+	case !ok:
+		return fmt.Sprint(v)
+	case day:
+		return l.Date(t)
+	}
+	return l.DateTime(t)
+}
+
+func formatMonth(l *i18n.Locale, v any) string {
+	if t, _, ok := parseTime(v); ok {
+		return l.Month(t)
+	}
+	if s, ok := v.(string); ok {
+		if t, err := time.Parse("2006-01", s); err == nil {
+			return l.Month(t)
 		}
-		return v
-	case time.Time:
-		return v.UTC().Format("2 Jan 2006, 15:04:05 UTC")
 	}
 	return fmt.Sprint(v)
 }
 
-func ago(t time.Time) string {
+func ago(l *i18n.Locale, t time.Time) string {
 	d := time.Since(t)
 	switch {
 	case d < 2*time.Second:
-		return "just now"
+		return l.T("just now")
 	case d < time.Minute:
-		return fmt.Sprintf("%d seconds ago", int(d.Seconds()))
+		return l.T("%d seconds ago", int(d.Seconds()))
 	case d < 2*time.Minute:
-		return "a minute ago"
+		return l.T("a minute ago")
 	case d < time.Hour:
-		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
+		return l.T("%d minutes ago", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d hours ago", int(d.Hours()))
+		return l.T("%d hours ago", int(d.Hours()))
 	default:
-		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+		return l.T("%d days ago", int(d.Hours()/24))
 	}
 }
 
@@ -272,7 +307,9 @@ func replaceWord(s, word, with string) string {
 	return strings.Join(fields, " ")
 }
 
-func formatNumber(v any) string {
+// formatNumber writes a number as the language does, with at most three
+// decimals; other values as they are.
+func formatNumber(l *i18n.Locale, v any) string {
 	var f float64
 	switch v := v.(type) {
 	case int:
@@ -284,34 +321,14 @@ func formatNumber(v any) string {
 	case float64:
 		f = v
 	case json.Number:
-		f, _ = v.Float64()
+		var err error
+		if f, err = v.Float64(); err != nil {
+			return v.String()
+		}
 	default:
 		return fmt.Sprint(v)
 	}
-	neg := f < 0
-	if neg {
-		f = -f
-	}
-	whole := strconv.FormatFloat(f, 'f', -1, 64)
-	frac := ""
-	if i := strings.IndexByte(whole, '.'); i >= 0 {
-		whole, frac = whole[:i], whole[i:]
-		if len(frac) > 3 {
-			frac = frac[:3]
-		}
-	}
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + frac
-	if neg {
-		out = "−" + out
-	}
-	return out
+	return l.Number(f)
 }
 
 func prettyJSON(v any) string {

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/browse"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/mirror"
 	"github.com/kongsi/kongsi/internal/node"
@@ -33,6 +34,9 @@ import (
 
 //go:embed templates/*.html
 var coreTemplates embed.FS
+
+//go:embed locales/*.json
+var coreLocales embed.FS
 
 // NavItem is a link in the site's main navigation. A module's entry may
 // carry the links between its own pages, shown under the header on them.
@@ -65,6 +69,9 @@ type Site struct {
 	base       *template.Template
 	pages      map[string]*template.Template
 	pagesMu    sync.Mutex
+	catalog    *i18n.Catalog
+	locales    map[string]*i18n.Locale          // by language code
+	localized  map[[2]string]*template.Template // by language code and page
 	nav        []NavItem
 	assets     *assets
 	metrics    *metrics
@@ -118,7 +125,14 @@ func New(n *node.Node, opts Options) (*Site, error) {
 		Node: n, Logger: opts.Logger, PublicURL: strings.TrimSuffix(opts.PublicURL, "/"), Demo: opts.Demo,
 		Writer: strings.TrimSuffix(opts.Writer, "/"), Mirror: opts.Mirror,
 		mux: http.NewServeMux(), pages: map[string]*template.Template{}, bodies: map[string]BodyRenderer{},
-		limits: map[string]int64{},
+		limits: map[string]int64{}, catalog: i18n.NewCatalog(), locales: map[string]*i18n.Locale{},
+		localized: map[[2]string]*template.Template{},
+	}
+	for _, l := range i18n.Langs {
+		s.locales[l.Code] = s.catalog.Locale(l)
+	}
+	if err := s.catalog.Add(coreLocales, "locales"); err != nil {
+		return nil, err
 	}
 	if opts.ForwardWrites && n.ReadOnly() && s.Writer != "" {
 		u, err := url.Parse(s.Writer)
@@ -145,7 +159,7 @@ func New(n *node.Node, opts Options) (*Site, error) {
 	if s.assets, err = newAssets(); err != nil {
 		return nil, err
 	}
-	s.base = template.New("base").Funcs(s.funcs())
+	s.base = template.New("base").Funcs(s.funcs(s.locales[i18n.English.Code]))
 	if _, err := s.base.ParseFS(coreTemplates, "templates/_*.html"); err != nil {
 		return nil, fmt.Errorf("couldn't parse the layout: %w", err)
 	}
@@ -197,6 +211,37 @@ func (s *Site) AddTemplates(fsys fs.FS, patterns ...string) error {
 	return nil
 }
 
+// AddTranslations adds a package's translations of its pages' words: the
+// files <language>.json in dir of fsys (see i18n.Catalog).
+func (s *Site) AddTranslations(fsys fs.FS, dir string) error {
+	return s.catalog.Add(fsys, dir)
+}
+
+// page is a page's template set in a language: the English set, cloned with
+// the language's functions the first time the page is shown in it.
+func (s *Site) page(l *i18n.Locale, page string) (*template.Template, error) {
+	s.pagesMu.Lock()
+	defer s.pagesMu.Unlock()
+	t, ok := s.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", page)
+	}
+	if l.Lang == i18n.English {
+		return t, nil
+	}
+	key := [2]string{l.Lang.Code, page}
+	if lt, ok := s.localized[key]; ok {
+		return lt, nil
+	}
+	lt, err := t.Clone()
+	if err != nil {
+		return nil, err
+	}
+	lt.Funcs(s.funcs(l))
+	s.localized[key] = lt
+	return lt, nil
+}
+
 // BodyRenderer renders the body of a record of one kind for the record page,
 // in place of the generic rendering.
 type BodyRenderer func(r *http.Request, rec *browse.Record) (template.HTML, error)
@@ -241,11 +286,12 @@ func renderSections[T any](r *http.Request, secs []Section[T], about T) ([]Rende
 // RenderBody makes the record page render bodies of a kind with f.
 func (s *Site) RenderBody(kind string, f BodyRenderer) { s.bodies[kind] = f }
 
-// RenderFragment renders a template of a page set (not the layout) to HTML.
-func (s *Site) RenderFragment(page, name string, data any) (template.HTML, error) {
-	t, ok := s.pages[page]
-	if !ok {
-		return "", fmt.Errorf("no page template %q", page)
+// RenderFragment renders a template of a page set (not the layout) to HTML,
+// in the request's language.
+func (s *Site) RenderFragment(r *http.Request, page, name string, data any) (template.HTML, error) {
+	t, err := s.page(s.Locale(r), page)
+	if err != nil {
+		return "", err
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
@@ -300,6 +346,7 @@ func (s *Site) Handler() http.Handler {
 		h = s.forwardWrites(h)
 	}
 	h = s.limitBodies(h)
+	h = s.chooseLanguage(h)
 	h = s.secure(h)
 	h = s.recover(h)
 	h = s.logRequests(h)
@@ -319,6 +366,34 @@ func (s *Site) forwardWrites(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+type localeKey struct{}
+
+// chooseLanguage picks the language of each request's pages (i18n.Choose),
+// and keeps a reader's explicit choice in a cookie.
+func (s *Site) chooseLanguage(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l, chosen := i18n.Choose(r)
+		if chosen {
+			i18n.Remember(w, l)
+		}
+		w.Header().Add("Vary", "Accept-Language, Cookie")
+		w.Header().Set("Content-Language", l.Tag.String())
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), localeKey{}, s.locales[l.Code])))
+	})
+}
+
+// Locale is the language a request's pages are shown in, with the site's
+// translations: modules translate the words they make in Go with its T.
+func (s *Site) Locale(r *http.Request) *i18n.Locale {
+	if l, ok := r.Context().Value(localeKey{}).(*i18n.Locale); ok {
+		return l
+	}
+	if l, _ := i18n.Choose(r); l != nil {
+		return s.locales[l.Code]
+	}
+	return s.locales[i18n.English.Code]
 }
 
 // limitBodies holds every request body to MaxBodySize, or to the limit of
