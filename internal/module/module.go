@@ -5,7 +5,11 @@ package module
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"io/fs"
+
+	"github.com/kongsi/kongsi/internal/i18n"
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -68,6 +72,26 @@ type Exporter struct {
 // WithImporters is a module that has importers.
 type WithImporters interface {
 	Importers() []Importer
+}
+
+// WithTranslations is a module whose pages are translated: its catalogs
+// (see i18n.Catalog) are the files locales/<language>.json of the file
+// system. Its Web adds them to the site; the desk, which shows forms for
+// the module's kinds, reads them from here.
+type WithTranslations interface {
+	Translations() fs.FS
+}
+
+// AddTranslations adds the catalogs of the modules that have them.
+func AddTranslations(c *i18n.Catalog, ms []Module) error {
+	for _, m := range ms {
+		if wt, ok := m.(WithTranslations); ok {
+			if err := c.Add(wt.Translations(), "locales"); err != nil {
+				return fmt.Errorf("module %s: %w", m.Name(), err)
+			}
+		}
+	}
+	return nil
 }
 
 // WithExporters is a module that has exporters.
