@@ -4,6 +4,10 @@
 package i18ntest
 
 import (
+	"encoding/json"
+
+	"github.com/kongsi/kongsi/internal/ledger"
+	"github.com/kongsi/kongsi/internal/web"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -188,6 +192,61 @@ func GoTexts(t *testing.T, dir string) []GoText {
 				return true
 			})
 		}
+	}
+	return out
+}
+
+// KindTexts lists the texts pages show for kinds of record, which their
+// module's catalogs must translate: each kind's title, and the label of
+// each member of its body, at any depth (the schema's title, or the member's
+// name as the pages humanize it).
+func KindTexts(t *testing.T, kinds []*ledger.Kind) []string {
+	t.Helper()
+	var out []string
+	var walk func(s map[string]any)
+	walk = func(s map[string]any) {
+		if props, ok := s["properties"].(map[string]any); ok {
+			for name, p := range props {
+				ps, _ := p.(map[string]any)
+				if title, ok := ps["title"].(string); ok && title != "" {
+					out = append(out, title)
+				} else {
+					out = append(out, web.Humanize(name))
+				}
+				walk(ps)
+			}
+		}
+		for _, k := range []string{"items", "additionalProperties"} {
+			if sub, ok := s[k].(map[string]any); ok {
+				walk(sub)
+			}
+		}
+		for _, k := range []string{"allOf", "anyOf", "oneOf", "prefixItems"} {
+			if subs, ok := s[k].([]any); ok {
+				for _, sub := range subs {
+					if m, ok := sub.(map[string]any); ok {
+						walk(m)
+					}
+				}
+			}
+		}
+		for _, k := range []string{"$defs", "definitions"} {
+			if defs, ok := s[k].(map[string]any); ok {
+				for _, d := range defs {
+					if m, ok := d.(map[string]any); ok {
+						walk(m)
+					}
+				}
+			}
+		}
+	}
+	for _, k := range kinds {
+		out = append(out, k.Title)
+		var s map[string]any
+		if err := json.Unmarshal(k.Schema, &s); err != nil {
+			t.Fatalf("kind %s: %v", k.Name, err)
+		}
+		walk(s)
 	}
 	return out
 }
