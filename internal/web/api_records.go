@@ -107,6 +107,11 @@ type SigCheck struct {
 	Fingerprint string `json:"key_fingerprint,omitempty"`
 	Verified    bool   `json:"verified"`
 	Note        string `json:"note"`
+	// KeyFrom is the index from which the log gave the signer the key
+	// that made the signature, and RevokedAt the index of the key's
+	// revocation, if it was revoked; the pages say so in their language.
+	KeyFrom   uint64 `json:"-"`
+	RevokedAt uint64 `json:"-"`
 }
 
 func (s *Site) recordJSON(r *http.Request, rec *browse.Record) RecordJSON {
@@ -141,7 +146,7 @@ func (s *Site) checkSignatures(ctx context.Context, rec *browse.Record) ([]SigCh
 			if err != nil || !key.Matches(sig) {
 				continue
 			}
-			c.Fingerprint = k.Fingerprint
+			c.Fingerprint, c.KeyFrom = k.Fingerprint, k.From
 			cacheKey := [2]uint64{rec.Index, uint64(i)}
 			verified, ok := s.sigCache.get(cacheKey)
 			if !ok {
@@ -153,6 +158,7 @@ func (s *Site) checkSignatures(ctx context.Context, rec *browse.Record) ([]SigCh
 				c.Note = "verified with the key the log gave " + sig.Name + " at index " + strconv.FormatUint(k.From, 10)
 				if k.Until != nil && k.Ended == "revoked" {
 					c.Note += fmt.Sprintf("; the key was revoked later, at index %d", *k.Until)
+					c.RevokedAt = *k.Until
 				}
 			} else {
 				c.Note = "does not verify"

@@ -39,15 +39,16 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	if d.Counts, err = s.CountByKind(ctx); err != nil {
 		return err
 	}
+	l := s.Locale(r)
 	var bars []chart.Bar
 	for _, c := range d.Counts {
 		d.Total += c.Count
-		bars = append(bars, chart.Bar{Label: s.kindTitle(c.Kind), Value: float64(c.Count), Href: "/records?kind=" + c.Kind})
+		bars = append(bars, chart.Bar{Label: l.T(s.kindTitle(c.Kind)), Value: float64(c.Count), Href: "/records?kind=" + c.Kind})
 	}
 	if d.Sections, err = renderSections(r, s.homeSec, struct{}{}); err != nil {
 		return err
 	}
-	d.Chart = chart.Bars("Records by kind", "How many records of each kind the register holds.", bars, nil)
+	d.Chart = chart.Bars(l.T("Records by kind"), l.T("How many records of each kind the register holds."), bars, l.Number)
 	parties, err := s.Parties(ctx)
 	if err != nil {
 		return err
