@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/desk"
+	"github.com/kongsi/kongsi/internal/i18n"
+	"github.com/kongsi/kongsi/internal/module"
+	"github.com/kongsi/kongsi/internal/modules"
 	"golang.org/x/term"
 )
 
@@ -78,7 +81,14 @@ func runDesk(ctx context.Context, args []string) error {
 			log.Warn("the desk listens beyond this machine without -public-url: put a TLS proxy in front of it", "addr", ln.Addr().String())
 		}
 	}
-	d, err := desk.New(desk.Options{Register: *register, Key: key, Store: st, PublicURL: *publicURL, Listen: ln.Addr().String(), HTTP: httpClient, Logger: log})
+	// The kinds' titles and field labels are translated as the modules'
+	// pages translate them.
+	translations := i18n.NewCatalog()
+	if err := module.AddTranslations(translations, modules.All()); err != nil {
+		ln.Close()
+		return err
+	}
+	d, err := desk.New(desk.Options{Register: *register, Key: key, Store: st, PublicURL: *publicURL, Listen: ln.Addr().String(), HTTP: httpClient, Logger: log, Catalog: translations})
 	if err != nil {
 		ln.Close()
 		return err

@@ -26,15 +26,17 @@ import (
 	"path"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/publish"
 	"github.com/kongsi/kongsi/internal/signednote"
 	"github.com/kongsi/kongsi/internal/web"
 	"golang.org/x/mod/sumdb/note"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html locales/*.json
 var templateFiles embed.FS
 
 //go:embed static/desk.css
@@ -65,6 +67,11 @@ type Options struct {
 	SessionIdle, SessionMax time.Duration
 	// Clock gives the time; time.Now by default.
 	Clock func() time.Time
+	// Catalog translates the words of the register's kinds (their titles,
+	// the labels of their fields): the modules' catalogs (see
+	// module.AddTranslations). The desk translates its own words from its
+	// own catalog; without Catalog, kinds are shown in English.
+	Catalog *i18n.Catalog
 }
 
 // Desk serves a party's desk.
@@ -81,8 +88,11 @@ type Desk struct {
 	idle, max time.Duration
 	now       func() time.Time
 	limiter   *limiter
-	hashSlots chan struct{} // bounds concurrent password hashing
-	pages     map[string]*template.Template
+	hashSlots chan struct{}                 // bounds concurrent password hashing
+	pages     map[string]*template.Template // in English, by name
+	pagesMu   sync.Mutex
+	localized map[[2]string]*template.Template // by language code and name
+	locales   map[string]*locale               // by language code
 	static    http.Handler
 	assetURL  func(string) string
 	deskCSS   string // the address of desk.css
@@ -146,6 +156,15 @@ func New(opts Options) (*Desk, error) {
 			}
 		}
 	}
+	own := i18n.NewCatalog()
+	if err := own.Add(templateFiles, "locales"); err != nil {
+		return nil, err
+	}
+	kinds := opts.Catalog
+	if kinds == nil {
+		kinds = i18n.NewCatalog()
+	}
+	d.locales, d.localized = newLocales(own, kinds), map[[2]string]*template.Template{}
 	if d.static, d.assetURL, err = web.Static(); err != nil {
 		return nil, err
 	}
@@ -168,7 +187,7 @@ func (d *Desk) Check(ctx context.Context) (*Catalogue, error) {
 }
 
 func (d *Desk) parseTemplates() error {
-	base := template.New("base").Funcs(d.funcs())
+	base := template.New("base").Funcs(d.funcs(d.locales[i18n.English.Code]))
 	if _, err := base.ParseFS(templateFiles, "templates/_*.html"); err != nil {
 		return fmt.Errorf("couldn't parse the desk's layout: %w", err)
 	}
@@ -198,8 +217,8 @@ func (d *Desk) routes() {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		w.Write(deskCSS)
 	})
-	m.HandleFunc("GET /login", d.page(d.loginForm))
-	m.HandleFunc("POST /login", d.page(d.login))
+	m.HandleFunc("GET /login", d.public(d.loginForm))
+	m.HandleFunc("POST /login", d.public(d.login))
 	m.HandleFunc("POST /logout", d.signedIn(d.logout))
 	m.HandleFunc("GET /{$}", d.signedIn(d.home))
 	m.HandleFunc("GET /new", d.signedIn(d.newDraft))
@@ -240,6 +259,7 @@ func (d *Desk) Handler() http.Handler {
 			http.Error(w, "this desk is not served under that name", http.StatusMisdirectedRequest)
 			return
 		}
+		r = d.chooseLanguage(w, r)
 		if r.Method == http.MethodPost {
 			if o := r.Header.Get("Origin"); o != "" && o != "null" && o != d.origin(r) {
 				d.renderError(w, r, http.StatusForbidden, "csrf", "")
@@ -323,7 +343,11 @@ type view struct {
 	Cat     *Catalogue // nil when the register could not be reached
 	CatErr  string
 	Flash   string // a message's code, from the query
-	Data    any
+	Locale  *locale
+	// Self is the address of the page shown, when it answers a form: the
+	// language switch links to it.
+	Self string
+	Data any
 }
 
 // CSS are the stylesheets' addresses.
@@ -353,13 +377,14 @@ func (v *view) Active(p string) bool {
 
 // render renders a page.
 func (d *Desk) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
-	t, ok := d.pages[page]
-	if !ok {
-		d.logger.Error("no such page template", "page", page)
+	l := d.locale(r)
+	t, err := d.page(l, page)
+	if err != nil {
+		d.logger.Error("couldn't find a page template", "page", page, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v.Desk, v.Req = d, r
+	v.Desk, v.Req, v.Locale = d, r, l
 	if v.Flash == "" {
 		v.Flash = r.URL.Query().Get("done")
 	}

@@ -237,7 +237,7 @@ func TestComposeSignSubmit(t *testing.T) {
 
 	// A new version starts from the current one and follows it.
 	a = c.get("/new?kind=declaration&subject=declarations/khm/desk")
-	if !strings.Contains(a.body, `value="A position"`) || !strings.Contains(a.body, "following version 1") {
+	if !strings.Contains(a.body, `value="A position"`) || !strings.Contains(a.body, "It follows version 1.") {
 		t.Fatalf("the new version does not start from the current one:\n%s", a.body)
 	}
 	form := declarationForm("declarations/khm/desk")

@@ -343,7 +343,7 @@ func (d *Desk) applyPost(w http.ResponseWriter, r *http.Request, v *view, k *Kin
 	}
 	if p.HasProblems() {
 		p.Checked = true
-		v.Data = p
+		v.Data, v.Self = p, to
 		d.render(w, r, http.StatusUnprocessableEntity, "draft", v)
 		return
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/declaration"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/nodetest"
 	"github.com/kongsi/kongsi/internal/security"
 	"github.com/kongsi/kongsi/internal/signednote"
@@ -64,6 +65,12 @@ var cheap = &Argon2Params{Memory: 1024, Time: 1, Threads: 1}
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with a catalog of the kinds' translations.
+func newEnvWith(t *testing.T, cat *i18n.Catalog) *env {
+	t.Helper()
 	reg := nodetest.New(t, declaration.New(), security.New())
 	skey, vkey, err := signednote.GenerateKey("khm.desk")
 	if err != nil {
@@ -80,7 +87,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := &fakeClock{t: time.Now().UTC()}
-	d, err := New(Options{Register: reg.Server.URL, Key: skey, Store: st, Argon2: cheap, Clock: clock.Now})
+	d, err := New(Options{Register: reg.Server.URL, Key: skey, Store: st, Argon2: cheap, Clock: clock.Now, Catalog: cat})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +127,7 @@ type answer struct {
 	status   int
 	location string
 	body     string
+	header   http.Header
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -135,7 +143,7 @@ func (c *client) do(req *http.Request) answer {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	a := answer{status: resp.StatusCode, location: resp.Header.Get("Location"), body: html.UnescapeString(string(b))}
+	a := answer{status: resp.StatusCode, location: resp.Header.Get("Location"), body: html.UnescapeString(string(b)), header: resp.Header}
 	if m := csrfField.FindStringSubmatch(string(b)); m != nil {
 		c.csrf = m[1]
 	}

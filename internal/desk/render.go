@@ -5,20 +5,33 @@ import (
 	"html/template"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kongsi/kongsi/internal/web"
 )
 
-func (d *Desk) funcs() template.FuncMap {
+// funcs are the template functions of pages in a language. Besides the
+// helpers, t translates one of the desk's texts (and formats its arguments,
+// if any); label translates a text from a kind of record (a title, a
+// field's label, an option, a help text); humanize turns a field's name
+// into words, translated; when writes a moment as the language does.
+func (d *Desk) funcs(l *locale) template.FuncMap {
 	return template.FuncMap{
-		"humanize": web.Humanize,
+		"t":        l.T,
+		"label":    l.Label,
+		"humanize": func(s string) string { return l.Label(web.Humanize(s)) },
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+			return l.own.DateTime(t)
+		},
+		"types": l.typeNames,
+		"atoi": func(s string) int {
+			n, _ := strconv.Atoi(s)
+			return n
 		},
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"short":   func(s string) string { return s[:min(len(s), 12)] },

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kongsi/kongsi/internal/i18n"
 )
 
 // Cookies.
@@ -42,8 +44,8 @@ func sameToken(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// page wraps a handler that needs no session.
-func (d *Desk) page(h func(w http.ResponseWriter, r *http.Request, v *view)) http.HandlerFunc {
+// public wraps a handler that needs no session.
+func (d *Desk) public(h func(w http.ResponseWriter, r *http.Request, v *view)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := &view{}
 		if s, err := d.session(r); err == nil {
@@ -63,7 +65,13 @@ func (d *Desk) signedIn(h func(w http.ResponseWriter, r *http.Request, v *view))
 				d.renderError(w, r, http.StatusForbidden, "session-ended", "")
 				return
 			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			// The language chosen is in its cookie by now: the page to
+			// return to does not choose it again.
+			next := *r.URL
+			q := next.Query()
+			q.Del(i18n.Param)
+			next.RawQuery = q.Encode()
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(next.RequestURI()), http.StatusSeeOther)
 			return
 		}
 		if err != nil {
@@ -129,7 +137,11 @@ func (d *Desk) showLogin(w http.ResponseWriter, r *http.Request, status int, ld 
 	if accts, err := d.store.Accounts(r.Context()); err == nil && len(accts) == 0 {
 		ld.NoUsers = true
 	}
-	d.render(w, r, status, "login", &view{Data: ld})
+	self := "/login"
+	if ld.Next != "/" {
+		self += "?next=" + url.QueryEscape(ld.Next)
+	}
+	d.render(w, r, status, "login", &view{Data: ld, Self: self})
 }
 
 // safeNext keeps a redirect after sign-in on the desk.
