@@ -121,8 +121,10 @@ func NewCatalog() *Catalog {
 
 // Add reads the translations in dir of fsys: a file <code>.json for each
 // language but English. A file for a language the pages are not written in,
-// an entry whose verbs differ from its English text's, or an entry that
-// contradicts one already in the catalog is refused, and nothing is added.
+// or an entry whose verbs differ from its English text's, is refused, and
+// nothing is added. Where two packages translate the same text, the
+// translation added first (the core pages' are) is the one shown, so that a
+// word reads the same on every page.
 func (c *Catalog) Add(fsys fs.FS, dir string) error {
 	files, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 	if err != nil {
@@ -152,18 +154,13 @@ func (c *Catalog) Add(fsys fs.FS, dir string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for code, m := range add {
-		for k, v := range m {
-			if old, ok := c.msgs[code][k]; ok && old != v {
-				return fmt.Errorf("%s/%s.json: %q is translated %q here and %q elsewhere", dir, code, k, v, old)
-			}
-		}
-	}
-	for code, m := range add {
 		if c.msgs[code] == nil {
 			c.msgs[code] = map[string]string{}
 		}
 		for k, v := range m {
-			c.msgs[code][k] = v
+			if _, ok := c.msgs[code][k]; !ok {
+				c.msgs[code][k] = v
+			}
 		}
 	}
 	return nil
