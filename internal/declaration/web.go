@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"time"
@@ -21,6 +22,13 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
+//go:embed locales/*.json
+var locales embed.FS
+
+// Translations are the module's catalogs: the translations of its pages'
+// words, of its kind's title and body labels, and of its categories.
+func (*Module) Translations() fs.FS { return locales }
+
 type handlers struct {
 	site *web.Site
 }
@@ -28,6 +36,9 @@ type handlers struct {
 // Web adds the module's pages and API.
 func (*Module) Web(s *web.Site) error {
 	if err := s.AddTemplates(templates, "templates/*.html"); err != nil {
+		return err
+	}
+	if err := s.AddTranslations(locales, "locales"); err != nil {
 		return err
 	}
 	h := &handlers{site: s}
@@ -147,6 +158,7 @@ type listData struct {
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	l := h.site.Locale(r)
 	f, err := filterFrom(r)
 	if err != nil {
 		return err
@@ -197,13 +209,13 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		if v.version > 1 {
 			class = "s2"
 		}
-		rows[it.State].Events = append(rows[it.State].Events, chart.Event{Date: t, Label: fmt.Sprintf("%s: %s (version %d)", it.StateName, v.title, v.version), Href: "/records/" + strconv.FormatUint(v.index, 10), Class: class})
+		rows[it.State].Events = append(rows[it.State].Events, chart.Event{Date: t, Label: l.T("%s: %s (version %d)", it.StateName, v.title, v.version), Href: "/records/" + strconv.FormatUint(v.index, 10), Class: class, DateText: l.Date(t)})
 	}
 	var trows []chart.Row
 	for _, s := range order {
 		trows = append(trows, *rows[s])
 	}
-	d.Timeline = chart.Timeline("When positions were stated", "Each dot is a version of a declaration, placed at the date the position was stated publicly; later versions are in the second colour.", trows)
+	d.Timeline = chart.Timeline(l.T("When positions were stated"), l.T("Each dot is a version of a declaration, placed at the date the position was stated publicly; later versions are in the second colour."), trows)
 	return h.site.Render(w, r, http.StatusOK, "declarations", d)
 }
 
