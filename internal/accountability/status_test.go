@@ -49,8 +49,12 @@ func TestDerive(t *testing.T) {
 			if (d.DaysLeft == nil) != (tc.daysLeft < 0) || (d.DaysLeft != nil && *d.DaysLeft != tc.daysLeft) {
 				t.Errorf("days left %v, want %d", d.DaysLeft, tc.daysLeft)
 			}
-			if !strings.Contains(strings.Join(d.Reasons, " "), tc.reason) {
-				t.Errorf("no reason says %q: %q", tc.reason, d.Reasons)
+			var reasons []string
+			for _, r := range d.Reasons {
+				reasons = append(reasons, r.String())
+			}
+			if !strings.Contains(strings.Join(reasons, " "), tc.reason) {
+				t.Errorf("no reason says %q: %q", tc.reason, reasons)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package accountability
 
 import (
 	"embed"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,6 +16,14 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
+// locales are the translations of the pages' words (see i18n.Catalog).
+//
+//go:embed locales/*.json
+var locales embed.FS
+
+// Translations are the module's catalogs: locales/<language>.json.
+func (*Module) Translations() fs.FS { return locales }
+
 type handlers struct {
 	site *web.Site
 	now  func() time.Time
@@ -26,6 +35,9 @@ func (h *handlers) today() string { return h.now().UTC().Format(dateLayout) }
 // Web adds the module's pages, API, feeds and sections of core pages.
 func (m *Module) Web(s *web.Site) error {
 	if err := s.AddTemplates(templates, "templates/*.html"); err != nil {
+		return err
+	}
+	if err := s.AddTranslations(locales, "locales"); err != nil {
 		return err
 	}
 	h := &handlers{site: s, now: m.now}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -73,6 +74,7 @@ func (h *handlers) commitmentList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := commitmentListData{Filter: f, Items: items, Statuses: CommitmentStatuses, Today: h.today(), Counts: map[string]int{}, Query: template.URL(r.URL.Query().Encode())}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
@@ -87,11 +89,11 @@ func (h *handlers) commitmentList(w http.ResponseWriter, r *http.Request) error 
 			if f.Party != "" {
 				q += "&party=" + f.Party
 			}
-			bars = append(bars, chart.Bar{Label: o.Title, Value: float64(n), Href: "/commitments?" + q, Class: statusClasses[o.ID].chart})
+			bars = append(bars, chart.Bar{Label: l.T(o.Title), Value: float64(n), Href: "/commitments?" + q, Class: statusClasses[o.ID].chart})
 		}
 	}
 	if len(bars) > 0 {
-		d.Chart = chart.Bars("Commitments by status", "How many of the commitments listed stand at each status today.", bars, nil)
+		d.Chart = chart.Bars(l.T("Commitments by status"), l.T("How many of the commitments listed stand at each status today."), bars, l.Number)
 	}
 	return h.site.Render(w, r, http.StatusOK, "commitments", d)
 }
@@ -107,50 +109,50 @@ func (h *handlers) commitmentShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return h.site.Render(w, r, http.StatusOK, "commitment", commitmentShowData{CommitmentDetail: d, Timeline: commitmentTimeline(d, h.today()), Today: h.today()})
+	return h.site.Render(w, r, http.StatusOK, "commitment", commitmentShowData{CommitmentDetail: d, Timeline: commitmentTimeline(h.site.Locale(r), d, h.today()), Today: h.today()})
 }
 
 // commitmentTimeline draws a commitment's life: when it was made and
 // revised, its milestones, its reports and assessments, today and its due
-// date.
-func commitmentTimeline(d *CommitmentDetail, today string) template.HTML {
+// date, in a locale's language.
+func commitmentTimeline(l *i18n.Locale, d *CommitmentDetail, today string) template.HTML {
 	at := func(s string) (time.Time, bool) {
 		t, err := time.Parse(dateLayout, s)
 		return t, err == nil
 	}
 	var rows []chart.Row
-	made := chart.Row{Label: "Made and due"}
+	made := chart.Row{Label: l.T("Made and due")}
 	if t, ok := at(d.MadeOn); ok {
-		made.Events = append(made.Events, chart.Event{Date: t, Label: "Made: " + d.MadeIn, Class: "s3", Href: "/subjects/" + d.Subject})
+		made.Events = append(made.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("Made: %s", d.MadeIn), Class: "s3", Href: "/subjects/" + d.Subject})
 	}
 	if t, ok := at(d.DueOn); ok {
 		class := "s6"
 		if d.Status == StatusOverdue {
 			class = "neg"
 		}
-		made.Events = append(made.Events, chart.Event{Date: t, Label: "Due", Class: class})
+		made.Events = append(made.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("Due"), Class: class})
 	}
 	if t, ok := at(today); ok && d.Status != StatusMet && d.Status != StatusWithdrawn {
-		made.Events = append(made.Events, chart.Event{Date: t, Label: "Today", Class: "s4"})
+		made.Events = append(made.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("Today"), Class: "s4"})
 	}
 	rows = append(rows, made)
 	if len(d.Milestones) > 0 {
-		ms := chart.Row{Label: "Milestones"}
+		ms := chart.Row{Label: l.T("Milestones")}
 		for _, m := range d.Milestones {
 			if t, ok := at(m.MetOn); ok {
-				ms.Events = append(ms.Events, chart.Event{Date: t, Label: "Met: " + m.Title, Class: "s5"})
+				ms.Events = append(ms.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("Met: %s", m.Title), Class: "s5"})
 			} else if t, ok := at(m.DueOn); ok {
 				class := "s6"
 				if m.Overdue {
 					class = "neg"
 				}
-				ms.Events = append(ms.Events, chart.Event{Date: t, Label: "Due, not yet met: " + m.Title, Class: class})
+				ms.Events = append(ms.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("Due, not yet met: %s", m.Title), Class: class})
 			}
 		}
 		rows = append(rows, ms)
 	}
 	if len(d.Reports) > 0 {
-		rs := chart.Row{Label: "Progress reports"}
+		rs := chart.Row{Label: l.T("Progress reports")}
 		for _, rep := range d.Reports {
 			if t, ok := at(rep.ReportedOn); ok {
 				class := "s1"
@@ -160,22 +162,22 @@ func commitmentTimeline(d *CommitmentDetail, today string) template.HTML {
 				case "at-risk":
 					class = "s6"
 				}
-				rs.Events = append(rs.Events, chart.Event{Date: t, Label: "Report by " + rep.Pledger.Name + ": " + clip(rep.Summary, 80), Class: class, Href: "/records/" + strconv.FormatUint(rep.Latest, 10)})
+				rs.Events = append(rs.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("Report by %s: %s", rep.Pledger.Name, clip(rep.Summary, 80)), Class: class, Href: "/records/" + strconv.FormatUint(rep.Latest, 10)})
 			}
 		}
 		rows = append(rows, rs)
 	}
 	if len(d.Assessments) > 0 {
-		as := chart.Row{Label: "Assessments"}
+		as := chart.Row{Label: l.T("Assessments")}
 		for _, a := range d.Assessments {
 			if t, ok := at(a.AssessedOn); ok {
 				class := map[string]string{"met": "s5", "on-track": "s1", "at-risk": "s6", "overdue": "neg"}[a.Rating]
-				as.Events = append(as.Events, chart.Event{Date: t, Label: a.Assessor.Name + ": " + ratingWords(a.Rating), Class: class, Href: "/records/" + strconv.FormatUint(a.Latest, 10)})
+				as.Events = append(as.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("Assessed by %s: %s", a.Assessor.Name, ratingIn(l, a.Rating)), Class: class, Href: "/records/" + strconv.FormatUint(a.Latest, 10)})
 			}
 		}
 		rows = append(rows, as)
 	}
-	return chart.Timeline("The life of the commitment", "When it was made, its milestones, progress reports and assessments, today, and when it is due.", rows)
+	return chart.Timeline(l.T("The life of the commitment"), l.T("When it was made, its milestones, progress reports and assessments, today, and when it is due."), rows)
 }
 
 func (h *handlers) apiCommitments(w http.ResponseWriter, r *http.Request) error {

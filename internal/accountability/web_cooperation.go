@@ -13,6 +13,7 @@ import (
 	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/chart"
 	"github.com/kongsi/kongsi/internal/feed"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/web"
@@ -64,6 +65,7 @@ func (h *handlers) initiativeList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := initiativeListData{Filter: f, Items: items, Pillars: Pillars, Domains: Domains, Mechanisms: Mechanisms, Query: template.URL(r.URL.Query().Encode())}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
@@ -80,18 +82,18 @@ func (h *handlers) initiativeList(w http.ResponseWriter, r *http.Request) error 
 	var pb, db []chart.Bar
 	for k, o := range Pillars {
 		if n := pillars[o.ID]; n > 0 {
-			pb = append(pb, chart.Bar{Label: o.Title, Value: float64(n), Href: "/initiatives?pillar=" + o.ID, Class: "s" + strconv.Itoa(k+1)})
+			pb = append(pb, chart.Bar{Label: l.T(o.Title), Value: float64(n), Href: "/initiatives?pillar=" + o.ID, Class: "s" + strconv.Itoa(k+1)})
 		}
 	}
 	for _, o := range Domains {
 		if n := domains[o.ID]; n > 0 {
 			label, _, _ := strings.Cut(o.Title, " and disaster")
-			db = append(db, chart.Bar{Label: label, Value: float64(n), Href: "/initiatives?domain=" + o.ID})
+			db = append(db, chart.Bar{Label: l.T(label), Value: float64(n), Href: "/initiatives?domain=" + o.ID})
 		}
 	}
 	if len(pb) > 0 {
-		d.ByPillar = chart.Bars("Initiatives by ASEAN Community pillar", "How many of the initiatives listed serve each pillar; an initiative may serve several.", pb, nil)
-		d.ByDomain = chart.Bars("Initiatives by domain", "How many of the initiatives listed work in each domain; an initiative may work in several.", db, nil)
+		d.ByPillar = chart.Bars(l.T("Initiatives by ASEAN Community pillar"), l.T("How many of the initiatives listed serve each pillar; an initiative may serve several."), pb, l.Number)
+		d.ByDomain = chart.Bars(l.T("Initiatives by domain"), l.T("How many of the initiatives listed work in each domain; an initiative may work in several."), db, l.Number)
 	}
 	return h.site.Render(w, r, http.StatusOK, "initiatives", d)
 }
@@ -116,13 +118,13 @@ func (h *handlers) initiativeShow(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return h.site.Render(w, r, http.StatusOK, "initiative", initiativeShowData{InitiativeDetail: d, Chart: boardChart(d.Actions, names, "owner"), ActionTable: table, Today: h.today()})
+	return h.site.Render(w, r, http.StatusOK, "initiative", initiativeShowData{InitiativeDetail: d, Chart: boardChart(h.site.Locale(r), d.Actions, names, "owner"), ActionTable: table, Today: h.today()})
 }
 
 // boardChart stacks action items by status for each owner (by its state
-// when it is an authority), or for each initiative.
-func boardChart(items []*ActionItem, names Names, by string) template.HTML {
-	series := []chart.StackSeries{{Name: "Done", Class: "s5"}, {Name: "Open, in progress", Class: "s1"}, {Name: "Blocked", Class: "s6"}, {Name: "Overdue", Class: "neg"}}
+// when it is an authority), or for each initiative, in a locale's language.
+func boardChart(l *i18n.Locale, items []*ActionItem, names Names, by string) template.HTML {
+	series := []chart.StackSeries{{Name: l.T("Done"), Class: "s5"}, {Name: l.T("Open, in progress"), Class: "s1"}, {Name: l.T("Blocked"), Class: "s6"}, {Name: l.T("Overdue"), Class: "neg"}}
 	rows := map[string]*chart.StackRow{}
 	var order []string
 	for _, a := range items {
@@ -155,11 +157,10 @@ func boardChart(items []*ActionItem, names Names, by string) template.HTML {
 	for _, k := range order {
 		out = append(out, *rows[k])
 	}
-	what := "owner (an authority counts for its state)"
 	if by == "initiative" {
-		what = "initiative"
+		return chart.Stacked(l.T("Action items by initiative"), l.T("How many action items each initiative has done, open, blocked and overdue today."), series, out, l.Number)
 	}
-	return chart.Stacked("Action items by "+strings.Split(what, " ")[0], "How many action items each "+what+" has done, open, blocked and overdue today.", series, out, nil)
+	return chart.Stacked(l.T("Action items by owner"), l.T("How many action items each owner (an authority counts for its state) has done, open, blocked and overdue today."), series, out, l.Number)
 }
 
 type boardData struct {
@@ -196,7 +197,8 @@ func (h *handlers) board(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.renderBoard(w, r, names, f, "Coordination board", "Action items agreed under cooperation initiatives: who owes what, to whom, by when. Each item is signed by the party that owes it and updated only by that party; what is overdue is worked out today.")
+	l := h.site.Locale(r)
+	return h.renderBoard(w, r, names, f, l.T("Coordination board"), l.T("Action items agreed under cooperation initiatives: who owes what, to whom, by when. Each item is signed by the party that owes it and updated only by that party; what is overdue is worked out today."))
 }
 
 func (h *handlers) boardOverdue(w http.ResponseWriter, r *http.Request) error {
@@ -205,7 +207,8 @@ func (h *handlers) boardOverdue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Status = "overdue"
-	return h.renderBoard(w, r, names, f, "Overdue action items", "Action items past their due date and neither done nor cancelled, as of today.")
+	l := h.site.Locale(r)
+	return h.renderBoard(w, r, names, f, l.T("Overdue action items"), l.T("Action items past their due date and neither done nor cancelled, as of today."))
 }
 
 func (h *handlers) renderBoard(w http.ResponseWriter, r *http.Request, names Names, f ActionFilter, heading, lead string) error {
@@ -225,7 +228,7 @@ func (h *handlers) renderBoard(w http.ResponseWriter, r *http.Request, names Nam
 			d.Overdue++
 		}
 	}
-	d.Chart = boardChart(d.Items, names, "owner")
+	d.Chart = boardChart(h.site.Locale(r), d.Items, names, "owner")
 	return h.site.Render(w, r, http.StatusOK, "board", d)
 }
 
@@ -244,7 +247,7 @@ func (h *handlers) boardParty(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ref := names.Ref(id)
-	d := boardData{Heading: "What " + ref.Name + " owes", Today: h.today(), Party: &ref, Filter: ActionFilter{Owner: id}, IsState: !strings.Contains(id, ".")}
+	d := boardData{Heading: h.site.Locale(r).T("What %s owes", ref.Name), Today: h.today(), Party: &ref, Filter: ActionFilter{Owner: id}, IsState: !strings.Contains(id, ".")}
 	for _, a := range all {
 		if closed(a.Status) {
 			d.Done = append(d.Done, a)
@@ -255,7 +258,7 @@ func (h *handlers) boardParty(w http.ResponseWriter, r *http.Request) error {
 			d.Overdue++
 		}
 	}
-	d.Chart = boardChart(all, names, "initiative")
+	d.Chart = boardChart(h.site.Locale(r), all, names, "initiative")
 	return h.site.Render(w, r, http.StatusOK, "board_party", d)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -44,6 +45,7 @@ func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := exchangeData{Exchanges: x, Type: typ, Country: country, Types: ExchangeTypes}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
@@ -55,7 +57,7 @@ func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
 		key := t.Origin.ID + ">" + t.Destination.ID
 		s, ok := series[key]
 		if !ok {
-			s = &chart.Series{Name: "From " + t.Origin.Name + " to " + t.Destination.Name}
+			s = &chart.Series{Name: l.T("From %s to %s", t.Origin.Name, t.Destination.Name)}
 			series[key] = s
 			order = append(order, key)
 		}
@@ -65,7 +67,7 @@ func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range order {
 		lines = append(lines, *series[k])
 	}
-	d.TourismChart = chart.Lines("Tourist arrivals by year", "Arrivals from one place in another, by year, as published by the destination or by regional statistics; each line is one direction.", lines, millions)
+	d.TourismChart = chart.Lines(l.T("Tourist arrivals by year"), l.T("Arrivals from one place in another, by year, as published by the destination or by regional statistics; each line is one direction."), lines, millions(l))
 	rows := map[string]*chart.Row{}
 	var rorder []string
 	for _, v := range d.Visits {
@@ -75,17 +77,17 @@ func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
 		}
 		row, ok := rows[v.Host.ID]
 		if !ok {
-			row = &chart.Row{Label: "To " + v.Host.Name, Href: "/exchanges?type=visits&country=" + v.Host.ID}
+			row = &chart.Row{Label: l.T("To %s", v.Host.Name), Href: "/exchanges?type=visits&country=" + v.Host.ID}
 			rows[v.Host.ID] = row
 			rorder = append(rorder, v.Host.ID)
 		}
-		row.Events = append(row.Events, chart.Event{Date: t, Label: v.VisitorTitle + ", " + v.Kind.Title, Href: "/records/" + strconv.FormatUint(v.Latest, 10), Class: "s2"})
+		row.Events = append(row.Events, chart.Event{Date: t, DateText: l.Date(t), Label: v.VisitorTitle + ", " + l.T(v.Kind.Title), Href: "/records/" + strconv.FormatUint(v.Latest, 10), Class: "s2"})
 	}
 	var vrows []chart.Row
 	for _, k := range rorder {
 		vrows = append(vrows, *rows[k])
 	}
-	d.VisitChart = chart.Timeline("Official visits", "Each dot is a visit, on the row of the host state, at the date it began.", vrows)
+	d.VisitChart = chart.Timeline(l.T("Official visits"), l.T("Each dot is a visit, on the row of the host state, at the date it began."), vrows)
 	erows := map[string]*chart.Row{}
 	var eorder []string
 	for _, e := range d.Events {
@@ -95,26 +97,32 @@ func (h *handlers) exchangeList(w http.ResponseWriter, r *http.Request) error {
 		}
 		row, ok := erows[e.Country.ID]
 		if !ok {
-			row = &chart.Row{Label: "In " + e.Country.Name, Href: "/exchanges?type=events&country=" + e.Country.ID}
+			row = &chart.Row{Label: l.T("In %s", e.Country.Name), Href: "/exchanges?type=events&country=" + e.Country.ID}
 			erows[e.Country.ID] = row
 			eorder = append(eorder, e.Country.ID)
 		}
-		row.Events = append(row.Events, chart.Event{Date: t, Label: e.Title, Href: "/records/" + strconv.FormatUint(e.Latest, 10), Class: "s3"})
+		row.Events = append(row.Events, chart.Event{Date: t, DateText: l.Date(t), Label: e.Title, Href: "/records/" + strconv.FormatUint(e.Latest, 10), Class: "s3"})
 	}
 	var ev []chart.Row
 	for _, k := range eorder {
 		ev = append(ev, *erows[k])
 	}
-	d.EventChart = chart.Timeline("Track 2 events", "Each dot is an event, on the row of the host state, at the date it began.", ev)
+	d.EventChart = chart.Timeline(l.T("Track 2 events"), l.T("Each dot is an event, on the row of the host state, at the date it began."), ev)
 	return h.site.Render(w, r, http.StatusOK, "exchanges", d)
 }
 
-// millions writes a count in millions when it is large.
-func millions(v float64) string {
-	if v >= 1e6 || v <= -1e6 {
-		return chart.Number(v/1e6) + " m"
+// millions writes counts in a locale's language, in millions when they are
+// large; Chinese counts them in ten thousands (万).
+func millions(l *i18n.Locale) func(float64) string {
+	return func(v float64) string {
+		if l.Lang.Code == "zh" && (v >= 1e4 || v <= -1e4) {
+			return l.Number(v/1e4) + "万"
+		}
+		if v >= 1e6 || v <= -1e6 {
+			return l.T("%s m", l.Number(v/1e6))
+		}
+		return l.Number(v)
 	}
-	return chart.Number(v)
 }
 
 func (h *handlers) apiExchanges(w http.ResponseWriter, r *http.Request) error {

@@ -2,11 +2,13 @@ package accountability
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/web"
 )
@@ -30,11 +32,22 @@ func (d *DeliveryView) Pending() bool {
 	return d.Confirmation == Unconfirmed || d.Confirmation == Revised
 }
 
-// deliverySeries are the segments of delivery charts.
-var deliverySeries = []chart.StackSeries{{Name: "Confirmed by the recipient", Class: "s5"}, {Name: "Reported, not confirmed", Class: "s6"}, {Name: "Disputed by the recipient", Class: "neg"}}
+// deliverySeries are the segments of delivery charts, in a locale's
+// language.
+func deliverySeries(l *i18n.Locale) []chart.StackSeries {
+	return []chart.StackSeries{{Name: l.T("Confirmed by the recipient"), Class: "s5"}, {Name: l.T("Reported, not confirmed"), Class: "s6"}, {Name: l.T("Disputed by the recipient"), Class: "neg"}}
+}
 
-// percent writes a share in per cent.
-func percent(v float64) string { return chart.Number(v) + "%" }
+// percent writes values in per cent (45 for 45 %) as a locale's language
+// does, with a decimal when they need one.
+func percent(l *i18n.Locale) func(float64) string {
+	return func(v float64) string {
+		if v == math.Trunc(v) {
+			return l.Percent(v/100, 0)
+		}
+		return l.Percent(v/100, 1)
+	}
+}
 
 // targetRow is a target as a row of a delivery chart.
 func targetRow(label, href string, t *TargetView) chart.StackRow {
@@ -70,6 +83,7 @@ func (h *handlers) programmeList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := programmeListData{Party: party, Items: items}
 	if d.Parties, err = partyOptions(r, h.site); err != nil {
 		return err
@@ -91,7 +105,7 @@ func (h *handlers) programmeList(w http.ResponseWriter, r *http.Request) error {
 			rows = append(rows, chart.StackRow{Label: label, Href: p.URL, Values: []float64{share(t.Confirmed), share(t.Unconfirmed), share(t.Disputed)}, Target: 100})
 		}
 	}
-	d.Chart = chart.Stacked("Delivery against targets, as a share of each target", "For each programme target, what the provider reported delivering as a percentage of the target, split by whether the recipient confirmed it; the dashed mark is the target.", deliverySeries, rows, percent)
+	d.Chart = chart.Stacked(l.T("Delivery against targets, as a share of each target"), l.T("For each programme target, what the provider reported delivering as a percentage of the target, split by whether the recipient confirmed it; the dashed mark is the target."), deliverySeries(l), rows, percent(l))
 	return h.site.Render(w, r, http.StatusOK, "programmes", d)
 }
 
@@ -116,16 +130,17 @@ func (h *handlers) programmeShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	sd := programmeShowData{ProgrammeDetail: d}
 	var rows []chart.StackRow
 	for _, t := range d.Targets {
-		label := "All recipients: " + t.Measure
+		label := l.T("All recipients: %s", t.Measure)
 		if t.Recipient.ID != "" {
 			label = t.Recipient.Name + ": " + t.Measure
 		}
 		rows = append(rows, targetRow(label, "", t))
 	}
-	sd.Chart = chart.Stacked("Delivery against targets", "What the provider reported delivering against each target, by whether the recipient confirmed it; the dashed mark is the target.", deliverySeries, rows, nil)
+	sd.Chart = chart.Stacked(l.T("Delivery against targets"), l.T("What the provider reported delivering against each target, by whether the recipient confirmed it; the dashed mark is the target."), deliverySeries(l), rows, l.Number)
 	// Delivery by recipient, in each measure, whether or not it has a
 	// target per recipient.
 	type key struct{ recipient, measure string }
@@ -161,7 +176,7 @@ func (h *handlers) programmeShow(w http.ResponseWriter, r *http.Request) error {
 	if sd.DeliveryTable, err = h.site.RenderFragment(r, "programmes", "deliveryTable", d.Deliveries); err != nil {
 		return err
 	}
-	sd.ByRecipient = chart.Stacked("Delivery by recipient", "What was reported delivered to each recipient, by whether the recipient confirmed it.", deliverySeries, brows, nil)
+	sd.ByRecipient = chart.Stacked(l.T("Delivery by recipient"), l.T("What was reported delivered to each recipient, by whether the recipient confirmed it."), deliverySeries(l), brows, l.Number)
 	return h.site.Render(w, r, http.StatusOK, "programme", sd)
 }
 

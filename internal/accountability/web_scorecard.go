@@ -41,10 +41,11 @@ func (h *handlers) scorecardList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := scorecardListData{Items: items, Statuses: CommitmentStatuses[:5], Today: h.today()}
 	var series []chart.StackSeries
 	for _, o := range d.Statuses {
-		series = append(series, chart.StackSeries{Name: o.Title, Class: statusClasses[o.ID].chart})
+		series = append(series, chart.StackSeries{Name: l.T(o.Title), Class: statusClasses[o.ID].chart})
 	}
 	var rows []chart.StackRow
 	for _, sc := range items {
@@ -57,7 +58,7 @@ func (h *handlers) scorecardList(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
-	d.Chart = chart.Stacked("Commitments by party and status", "For each party, the commitments it pledged (alone or jointly, itself or through its authorities), by their status today.", series, rows, nil)
+	d.Chart = chart.Stacked(l.T("Commitments by party and status"), l.T("For each party, the commitments it pledged (alone or jointly, itself or through its authorities), by their status today."), series, rows, l.Number)
 	return h.site.Render(w, r, http.StatusOK, "scorecards", d)
 }
 
