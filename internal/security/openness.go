@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/kongsi/kongsi/internal/i18n"
 )
 
 // PortCallFact is what openness metrics need of a port call.
@@ -199,73 +201,86 @@ func trim(p float64) string {
 	return strings.TrimSuffix(s, ".0")
 }
 
-// Display helpers, for templates.
+// Display helpers, for templates: figures in the reader's language.
 
-func pctOf(p *float64) string {
+func pctOf(l *i18n.Locale, p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return trim(100*(*p)) + "%"
+	return percentText(l, *p)
 }
 
-func daysOf(p *float64) string {
+func daysOf(l *i18n.Locale, p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	if *p == 1 {
-		return "1 day"
-	}
-	return trim(*p) + " days"
+	return daysText(l, *p)
 }
 
 // Percent is the state's share of visits, in percent.
-func (v StateVisits) Percent() string { s := v.Share; return pctOf(&s) }
+func (v StateVisits) Percent(l *i18n.Locale) string { return percentText(l, v.Share) }
 
 // Squared is the state's term in the HHI: its share in percent, squared.
-func (v StateVisits) Squared() string { p := 100 * v.Share; return group(int(math.Round(p * p))) }
+func (v StateVisits) Squared(l *i18n.Locale) string {
+	p := 100 * v.Share
+	return l.Number(math.Round(p * p))
+}
 
 // ApprovalPct is the approval rate in percent, or a dash.
-func (r StateRequests) ApprovalPct() string { return pctOf(r.ApprovalRate) }
+func (r StateRequests) ApprovalPct(l *i18n.Locale) string { return pctOf(l, r.ApprovalRate) }
 
 // MedianDays is the median response time in words, or a dash.
-func (r StateRequests) MedianDays() string { return daysOf(r.MedianResponseDays) }
+func (r StateRequests) MedianDays(l *i18n.Locale) string { return daysOf(l, r.MedianResponseDays) }
 
 // ResponseList lists the known response times.
-func (r StateRequests) ResponseList() string {
+func (r StateRequests) ResponseList(l *i18n.Locale) string {
 	if len(r.ResponseDays) == 0 {
-		return "none known"
+		return l.T("none known")
 	}
 	s := make([]string, len(r.ResponseDays))
 	for i, d := range r.ResponseDays {
-		s[i] = fmt.Sprint(d)
+		s[i] = l.Number(float64(d))
 	}
-	return strings.Join(s, ", ")
+	return listText(l, s)
 }
 
 // HHIText is the HHI rounded, or a dash.
-func (o *Openness) HHIText() string {
+func (o *Openness) HHIText(l *i18n.Locale) string {
 	if o.HHI == nil {
 		return "—"
 	}
-	return group(int(math.Round(*o.HHI)))
+	return l.Number(math.Round(*o.HHI))
 }
 
 // HHIFloor is the lowest HHI the number of visiting states allows.
-func (o *Openness) HHIFloor() string {
+func (o *Openness) HHIFloor(l *i18n.Locale) string {
 	if o.DistinctStates == 0 {
 		return "—"
 	}
-	return group(int(math.Round(10000 / float64(o.DistinctStates))))
+	return l.Number(math.Round(10000 / float64(o.DistinctStates)))
+}
+
+// FormulaText is HHIFormula with the numbers as the reader's language
+// writes them.
+func (o *Openness) FormulaText(l *i18n.Locale) string {
+	if o.HHI == nil {
+		return ""
+	}
+	var terms []string
+	for _, v := range o.ByState {
+		terms = append(terms, fmt.Sprintf("%s² (%s)", l.Number(math.Round(1000*v.Share)/10), v.State))
+	}
+	return fmt.Sprintf("HHI = %s = %s", strings.Join(terms, " + "), o.HHIText(l))
 }
 
 // TopSharePct is the top visitor's share in percent, or a dash.
-func (o *Openness) TopSharePct() string { return pctOf(o.TopShare) }
+func (o *Openness) TopSharePct(l *i18n.Locale) string { return pctOf(l, o.TopShare) }
 
 // TopName names the top visitor.
 func (o *Openness) TopName() string { return StateName(o.TopState) }
 
 // ApprovalPct is the overall approval rate in percent, or a dash.
-func (o *Openness) ApprovalPct() string { return pctOf(o.ApprovalRate) }
+func (o *Openness) ApprovalPct(l *i18n.Locale) string { return pctOf(l, o.ApprovalRate) }
 
 // MedianDays is the overall median response time, or a dash.
-func (o *Openness) MedianDays() string { return daysOf(o.MedianResponseDays) }
+func (o *Openness) MedianDays(l *i18n.Locale) string { return daysOf(l, o.MedianResponseDays) }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/store"
@@ -468,35 +469,40 @@ func normalizeState(param, s string) (string, error) {
 	return s, nil
 }
 
-// ChannelText says how the request reached the register.
+// ChannelText says in English how the request reached the register; the
+// pages translate it.
 func (p *PortCall) ChannelText() string { return ChannelTitle(p.Channel) }
 
-// VesselText lists the vessels.
+// VesselText lists the vessels, as the records name them.
 func (p *PortCall) VesselText() string { return vesselList(p.Vessels) }
 
-// PurposeText lists the purposes.
-func (p *PortCall) PurposeText() string { return purposeList(p.Purposes) }
+// PurposeText lists the purposes in the reader's language.
+func (p *PortCall) PurposeText(l *i18n.Locale) string { return purposeWords(l, p.Purposes) }
 
-// ResponseText is the time from request to decision, or why it is not known.
-func (p *PortCall) ResponseText() string {
+// ResponseText is the time from request to decision, or why it is not
+// known, in the reader's language.
+func (p *PortCall) ResponseText(l *i18n.Locale) string {
 	switch {
-	case p.ResponseDays != nil && *p.ResponseDays == 1:
-		return "1 day"
 	case p.ResponseDays != nil:
-		return fmt.Sprintf("%d days", *p.ResponseDays)
+		return dayCount(l, *p.ResponseDays)
 	case p.Decision == "":
-		return "not decided"
+		return l.T("not decided")
 	default:
-		return "not known"
+		return l.T("not known")
 	}
 }
 
-// ParticipantText lists the participants and their roles.
-func (a *Activity) ParticipantText() string { return participantList(a.Participants) }
+// ParticipantText lists the participants and their roles in the reader's
+// language.
+func (a *Activity) ParticipantText(l *i18n.Locale) string { return participantWords(l, a.Participants) }
 
-// SizeText writes the activity's size in words.
-func (a *Activity) SizeText() string { return sizeText(a.Size) }
+// SizeText writes the activity's size in the reader's language.
+func (a *Activity) SizeText(l *i18n.Locale) string { return sizeWords(l, a.Size) }
 
+// TypeText lists the activity's types in the reader's language.
+func (a *Activity) TypeText(l *i18n.Locale) string { return typeWords(l, a.Types) }
+
+// sizeText writes a size in English words, for CSV files.
 func sizeText(s Size) string {
 	var parts []string
 	add := func(v int, what string) {
@@ -532,11 +538,11 @@ func (p Participant) StateName() string { return StateName(p.State) }
 // HostStateName names a facility abroad's host.
 func (f FacilityAbroad) HostStateName() string { return StateName(f.HostState) }
 
-// NotifyText writes the notification thresholds in words.
-func (n Norms) NotifyText() string { return n.Notify.Describe() }
+// NotifyText writes the notification thresholds in the reader's language.
+func (n Norms) NotifyText(l *i18n.Locale) string { return thresholdWords(l, n.Notify) }
 
-// ObserveText writes the observation thresholds in words.
-func (n Norms) ObserveText() string { return n.Observe.Describe() }
+// ObserveText writes the observation thresholds in the reader's language.
+func (n Norms) ObserveText(l *i18n.Locale) string { return thresholdWords(l, n.Observe) }
 
 // HostCode is the host state's code.
 func (f *Facility) HostCode() string { return codeOf(f.Host) }

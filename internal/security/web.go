@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,13 +17,19 @@ import (
 	"github.com/kongsi/kongsi/internal/chart"
 	"github.com/kongsi/kongsi/internal/feed"
 	"github.com/kongsi/kongsi/internal/geomap"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
-//go:embed templates/*.html
-var templates embed.FS
+// files are the module's page templates and their translations.
+//
+//go:embed templates/*.html locales/*.json
+var files embed.FS
+
+// Translations are the catalogs of the module's pages (see i18n.Catalog).
+func (*Module) Translations() fs.FS { return files }
 
 type handlers struct {
 	m    *Module
@@ -31,7 +38,10 @@ type handlers struct {
 
 // Web adds the module's pages, API, feed, calendar and sections.
 func (m *Module) Web(s *web.Site) error {
-	if err := s.AddTemplates(templates, "templates/*.html"); err != nil {
+	if err := s.AddTemplates(files, "templates/*.html"); err != nil {
+		return err
+	}
+	if err := s.AddTranslations(files, "locales"); err != nil {
 		return err
 	}
 	h := &handlers{m: m, site: s}
@@ -190,8 +200,9 @@ func (h *handlers) activityFilter(r *http.Request) (ActivityFilter, error) {
 	return f, nil
 }
 
-// timeline draws port calls on a timeline, one row per visiting state.
-func portCallTimeline(title, desc string, calls []*PortCall) template.HTML {
+// portCallTimeline draws port calls on a timeline, one row per visiting
+// state.
+func portCallTimeline(l *i18n.Locale, title, desc string, calls []*PortCall) template.HTML {
 	rows := map[string]*chart.Row{}
 	var order []string
 	for i := len(calls) - 1; i >= 0; i-- { // oldest first
@@ -210,7 +221,7 @@ func portCallTimeline(title, desc string, calls []*PortCall) template.HTML {
 			order = append(order, c.Requester)
 		}
 		class := map[string]string{PortCallCompleted: "s1", PortCallApproved: "s2", PortCallRequested: "s3", PortCallCancelled: "s6"}[c.Status]
-		row.Events = append(row.Events, chart.Event{Date: t, Label: fmt.Sprintf("%s at %s (%s)", c.RequesterName, c.FacilityName, c.Status), Href: c.URL, Class: class})
+		row.Events = append(row.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("%s at %s (%s)", c.RequesterName, c.FacilityName, l.T(c.Status)), Href: c.URL, Class: class})
 	}
 	var out []chart.Row
 	for _, s := range order {
@@ -222,7 +233,7 @@ func portCallTimeline(title, desc string, calls []*PortCall) template.HTML {
 // regionMap draws facilities as points, activity areas as shapes and the
 // hosts highlighted. Facilities abroad outside the region's frame are left
 // to the table beside the map.
-func regionMap(title, desc string, facilities []*Facility, activities []*Activity, abroad []abroadRow) (template.HTML, error) {
+func regionMap(l *i18n.Locale, title, desc string, facilities []*Facility, activities []*Activity, abroad []abroadRow) (template.HTML, error) {
 	m := geomap.Map{Title: title, Desc: desc}
 	hosts := map[string]bool{}
 	for _, f := range facilities {
@@ -236,14 +247,18 @@ func regionMap(title, desc string, facilities []*Facility, activities []*Activit
 	region := geomap.Region()
 	for _, a := range abroad {
 		if a.Location != nil && region.Contains(a.Location.Lon, a.Location.Lat) {
-			m.Points = append(m.Points, geomap.Point{Lon: a.Location.Lon, Lat: a.Location.Lat, Label: a.Name + " (" + a.StateName + ", abroad)", Href: a.URL, Class: "s4", Size: 5})
+			m.Points = append(m.Points, geomap.Point{Lon: a.Location.Lon, Lat: a.Location.Lat, Label: l.T("%s (%s, abroad)", a.Name, a.StateName), Href: a.URL, Class: "s4", Size: 5})
 		}
 	}
 	for _, a := range activities {
 		if a.Cancelled {
 			continue
 		}
-		m.Shapes = append(m.Shapes, geomap.Shape{GeoJSON: a.Area, Label: a.Title + " (" + a.Start + ")", Href: a.URL, Class: "s3"})
+		label := a.Title
+		if start, ok := parseDate(a.Start); ok {
+			label += " (" + l.Date(start) + ")"
+		}
+		m.Shapes = append(m.Shapes, geomap.Shape{GeoJSON: a.Area, Label: label, Href: a.URL, Class: "s3"})
 	}
 	return m.SVG()
 }

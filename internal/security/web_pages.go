@@ -3,7 +3,6 @@ package security
 import (
 	"cmp"
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/chart"
 	"github.com/kongsi/kongsi/internal/geomap"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 )
 
@@ -34,6 +34,7 @@ type overviewData struct {
 func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st := h.site.Node.Store
+	l := h.site.Locale(r)
 	d := overviewData{page: h.page()}
 	fs, err := Facilities(ctx, st, "")
 	if err != nil {
@@ -78,7 +79,7 @@ func (h *handlers) overview(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if d.Map, err = regionMap("Facilities and activity areas", "Naval facilities in the register as points, and the areas of notified activities as shapes; host states are highlighted.", fs, acts, abroadRows(ps)); err != nil {
+	if d.Map, err = regionMap(l, l.T("Facilities and activity areas"), l.T("Naval facilities in the register as points, and the areas of notified activities as shapes; host states are highlighted."), fs, acts, abroadRows(ps)); err != nil {
 		return err
 	}
 	return h.site.Render(w, r, http.StatusOK, "security", d)
@@ -95,6 +96,7 @@ type mapData struct {
 func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st := h.site.Node.Store
+	l := h.site.Locale(r)
 	d := mapData{page: h.page()}
 	var err error
 	if d.Facilities, err = Facilities(ctx, st, ""); err != nil {
@@ -108,7 +110,7 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Abroad = abroadRows(ps)
-	if d.Map, err = regionMap("Map of facilities and activities", "Naval facilities as points (orange), facilities abroad that states disclose (purple), and the areas of notified activities (blue); the states hosting facilities are highlighted. The tables below list the same.", d.Facilities, d.Activities, d.Abroad); err != nil {
+	if d.Map, err = regionMap(l, l.T("Map of facilities and activities"), l.T("Naval facilities as points (orange), facilities abroad that states disclose (purple), and the areas of notified activities (blue); the states hosting facilities are highlighted. The tables below list the same."), d.Facilities, d.Activities, d.Abroad); err != nil {
 		return err
 	}
 	return h.site.Render(w, r, http.StatusOK, "security_map", d)
@@ -138,6 +140,7 @@ func (h *handlers) facilities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := facilitiesData{page: h.page(), Host: host, Query: query("host", host), PolicyList: AccessPolicies}
 	all, err := Facilities(ctx, st, "")
 	if err != nil {
@@ -164,14 +167,14 @@ func (h *handlers) facilities(w http.ResponseWriter, r *http.Request) error {
 			d.Abroad = append(d.Abroad, a)
 		}
 	}
-	if d.Map, err = regionMap("Naval facilities", "Each facility of the register as a point, with its host state highlighted; facilities abroad that states disclose are in purple.", d.Items, nil, d.Abroad); err != nil {
+	if d.Map, err = regionMap(l, l.T("Naval facilities"), l.T("Each facility of the register as a point, with its host state highlighted; facilities abroad that states disclose are in purple."), d.Items, nil, d.Abroad); err != nil {
 		return err
 	}
 	calls, err := PortCalls(ctx, st, PortCallFilter{Host: partyOf(host)}, h.m.today())
 	if err != nil {
 		return err
 	}
-	d.Timeline = portCallTimeline("Who has visited", "Each dot is a port call at one of these facilities, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth.", calls)
+	d.Timeline = portCallTimeline(l, l.T("Who has visited"), l.T("Each dot is a port call at one of these facilities, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth."), calls)
 	return h.site.Render(w, r, http.StatusOK, "facilities", d)
 }
 
@@ -234,6 +237,7 @@ func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := facilityData{page: h.page(), Facility: f, From: from, To: to}
 	if d.Versions, err = h.history(r, subject, []string{"name", "role", "access", "access_policy", "status", "operator", "type", "location", "place", "opened_on", "change_note", "sources"}); err != nil {
 		return err
@@ -245,11 +249,11 @@ func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
 	open := measureCalls(d.Calls, func(c *PortCall) bool {
 		return (from == "" || c.Arrival >= from) && (to == "" || c.Arrival <= to)
 	})
-	if d.OpenFigures, err = h.site.RenderFragment(r, "openness", "opennessFigures", open); err != nil {
+	if d.OpenFigures, err = h.site.RenderFragment(r, "openness", "opennessFigures", figures{open, l}); err != nil {
 		return err
 	}
-	d.Timeline = portCallTimeline("Who has visited "+f.Name, "Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth.", d.Calls)
-	m := geomap.Map{Title: f.Name, Desc: fmt.Sprintf("%s, %s, at %.2f° E, %.2f° N (%s).", f.Name, f.HostName, f.Location.Lon, f.Location.Lat, f.Location.Precision),
+	d.Timeline = portCallTimeline(l, l.T("Who has visited %s", f.Name), l.T("Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth."), d.Calls)
+	m := geomap.Map{Title: f.Name, Desc: l.T("%s, %s, at %s (%s).", f.Name, f.HostName, coordText(l, f.Location.Lon, f.Location.Lat), l.T(f.Location.Precision)),
 		Countries: []geomap.CountryStyle{{ISO3: codeOf(f.Host), Class: "highlight"}},
 		Points:    []geomap.Point{{Lon: f.Location.Lon, Lat: f.Location.Lat, Label: f.Name, Class: "s2", Size: 6}}}
 	if _, ok := geomap.Lookup(codeOf(f.Host)); !ok {
@@ -299,7 +303,8 @@ func (h *handlers) portCalls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := portCallsData{page: h.page(), Filter: f, Items: items, Statuses: []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}}
+	l := h.site.Locale(r)
+	d := portCallsData{page: h.page(), Filter: f, Items: items, Statuses: portCallStatuses}
 	d.Query = query("facility", f.Facility, "host", codeOf(f.Host), "state", f.State, "from", f.From, "to", f.To, "status", f.Status)
 	if d.Facilities, err = Facilities(ctx, st, ""); err != nil {
 		return err
@@ -321,7 +326,7 @@ func (h *handlers) portCalls(w http.ResponseWriter, r *http.Request) error {
 			d.Attention++
 		}
 	}
-	d.Timeline = portCallTimeline("Port calls by visiting state", "Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth.", d.Items)
+	d.Timeline = portCallTimeline(l, l.T("Port calls by visiting state"), l.T("Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth."), d.Items)
 	return h.site.Render(w, r, http.StatusOK, "portcalls", d)
 }
 
@@ -364,10 +369,11 @@ func (h *handlers) portCall(w http.ResponseWriter, r *http.Request) error {
 type opennessData struct {
 	page
 	Facility     string
-	FacilityName string
+	FacilityName string // "" for the whole region
 	From, To     string
 	Facilities   []*Facility
 	Open         *Openness
+	Figures      figures
 	VisitsChart  template.HTML
 	ApproveChart template.HTML
 	DaysChart    template.HTML
@@ -378,6 +384,13 @@ type opennessData struct {
 type facilityOpenness struct {
 	*Facility
 	Open *Openness
+}
+
+// figures are what the template "opennessFigures" shows: openness figures,
+// in a language.
+type figures struct {
+	O *Openness
+	L *i18n.Locale
 }
 
 func (h *handlers) measure(r *http.Request) (*Openness, string, string, string, error) {
@@ -400,19 +413,17 @@ func (h *handlers) measure(r *http.Request) (*Openness, string, string, string, 
 	return o, facility, from, to, nil
 }
 
-func pct(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
-
 func (h *handlers) openness(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	o, facility, from, to, err := h.measure(r)
 	if err != nil {
 		return err
 	}
-	d := opennessData{page: h.page(), Facility: facility, From: from, To: to, Open: o, Query: query("facility", facility, "from", from, "to", to)}
+	l := h.site.Locale(r)
+	d := opennessData{page: h.page(), Facility: facility, From: from, To: to, Open: o, Figures: figures{o, l}, Query: query("facility", facility, "from", from, "to", to)}
 	if d.Facilities, err = Facilities(ctx, h.site.Node.Store, ""); err != nil {
 		return err
 	}
-	d.FacilityName = "the region"
 	for _, f := range d.Facilities {
 		if f.Subject == facility {
 			d.FacilityName = f.Name
@@ -439,15 +450,15 @@ func (h *handlers) openness(w http.ResponseWriter, r *http.Request) error {
 			days = append(days, chart.Bar{Label: s.Name, Value: *s.MedianResponseDays, Class: "s3", Href: "/portcalls?state=" + s.State})
 		}
 	}
-	percent := func(v float64) string { return chart.Number(v) + "%" }
+	percent := func(v float64) string { return percentText(l, v/100) }
 	if len(visits) > 0 {
-		d.VisitsChart = chart.Bars("Share of visits by visiting state", "Each bar is a state's share of the completed port calls in the window, in percent.", visits, percent)
+		d.VisitsChart = chart.Bars(l.T("Share of visits by visiting state"), l.T("Each bar is a state's share of the completed port calls in the window, in percent."), visits, percent)
 	}
 	if len(approve) > 0 {
-		d.ApproveChart = chart.Bars("Approval rate by requesting state", "Each bar is the share of a state's decided requests that the host approved, in percent.", approve, percent)
+		d.ApproveChart = chart.Bars(l.T("Approval rate by requesting state"), l.T("Each bar is the share of a state's decided requests that the host approved, in percent."), approve, percent)
 	}
 	if len(days) > 0 {
-		d.DaysChart = chart.Bars("Median days from request to decision", "Each bar is the median number of days the host took to decide a state's requests, where both dates are known.", days, func(v float64) string { return chart.Number(v) + " days" })
+		d.DaysChart = chart.Bars(l.T("Median days from request to decision"), l.T("Each bar is the median number of days the host took to decide a state's requests, where both dates are known."), days, func(v float64) string { return daysText(l, v) })
 	}
 	return h.site.Render(w, r, http.StatusOK, "openness", d)
 }
@@ -490,6 +501,7 @@ func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := h.site.Locale(r)
 	d := activitiesData{page: h.page(), Filter: f, Norms: norms, Defaults: h.m.norms, Types: ActivityTypes, Items: items}
 	q := r.URL.Query()
 	d.Query = query("from", f.From, "to", f.To, "state", f.State, "type", f.Type, "notice", f.Notice, "notice_days", q.Get("notice_days"), "apply", q.Get("apply"))
@@ -535,13 +547,13 @@ func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
 			order = append(order, a.State)
 		}
 		class := map[string]string{NoticeAdvance: "s5", NoticeLate: "s6", NoticeNotified: "s1", NoticeAfterStart: "neg", NoticeHistorical: "s3"}[a.Assessment.Class]
-		row.Events = append(row.Events, chart.Event{Date: t, Label: a.Title + " (" + a.Assessment.ClassTitle + ")", Href: a.URL, Class: class})
+		row.Events = append(row.Events, chart.Event{Date: t, DateText: l.Date(t), Label: a.Title + " (" + l.T(a.Assessment.ClassTitle) + ")", Href: a.URL, Class: class})
 	}
 	var trows []chart.Row
 	for _, s := range order {
 		trows = append(trows, *rows[s])
 	}
-	d.Timeline = chart.Timeline("Activities by notifying state", "Each dot is an activity at its start date, by the state that notified it, coloured by its notice: in time, late, no norm, unnotified, or historical.", trows)
+	d.Timeline = chart.Timeline(l.T("Activities by notifying state"), l.T("Each dot is an activity at its start date, by the state that notified it, coloured by its notice: in time, late, no norm, unnotified, or historical."), trows)
 	return h.site.Render(w, r, http.StatusOK, "activities", d)
 }
 
@@ -553,6 +565,10 @@ type activityData struct {
 	Versions []version
 	Norms    Norms
 	Answered []*Observation
+	// NoticeText, NotifyBy and ObserveBy are the assessment's explanation
+	// and reasons in the reader's language.
+	NoticeText          string
+	NotifyBy, ObserveBy []string
 }
 
 // activityDetail reads the activity the request names, assessed against
@@ -578,7 +594,13 @@ func (h *handlers) activity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := activityData{page: h.page(), Activity: a, Norms: norms}
+	l := h.site.Locale(r)
+	founded, err := Founded(r.Context(), h.site.Node.Store)
+	if err != nil {
+		return err
+	}
+	d := activityData{page: h.page(), Activity: a, Norms: norms, NoticeText: noticeWords(l, a, founded, norms.NoticeDays),
+		NotifyBy: reachedWords(l, norms.Notify, a.Size), ObserveBy: reachedWords(l, norms.Observe, a.Size)}
 	if d.Versions, err = h.history(r, a.Subject, []string{"title", "start", "end", "participants", "size", "types", "area_description", "area", "framework", "description", "answers", "change_note", "sources"}); err != nil {
 		return err
 	}
@@ -594,7 +616,7 @@ func (h *handlers) activity(w http.ResponseWriter, r *http.Request) error {
 			countries = append(countries, geomap.CountryStyle{ISO3: p.State, Class: "highlight"})
 		}
 	}
-	m := geomap.Map{Title: a.Title, Desc: "The activity's area as notified: " + a.AreaDescription, Countries: countries,
+	m := geomap.Map{Title: a.Title, Desc: l.T("The activity's area as notified: %s", a.AreaDescription), Countries: countries,
 		Shapes: []geomap.Shape{{GeoJSON: a.Area, Label: a.AreaDescription, Class: "s3"}}}
 	// Frame the area with some of its surroundings, not the participants'
 	// whole territories.
@@ -648,6 +670,7 @@ type calendarItem struct {
 // or are in progress, soonest first; at most limit (0 for all).
 func (h *handlers) upcoming(r *http.Request, limit int) ([]calendarItem, error) {
 	ctx := r.Context()
+	l := h.site.Locale(r)
 	today := h.m.today().Format(DateFormat)
 	acts, err := Activities(ctx, h.site.Node.Store, ActivityFilter{From: today}, h.m.norms, h.m.today())
 	if err != nil {
@@ -663,13 +686,13 @@ func (h *handlers) upcoming(r *http.Request, limit int) ([]calendarItem, error) 
 		if a.Cancelled {
 			status = "cancelled"
 		}
-		out = append(out, calendarItem{Start: a.Start, End: a.End, What: "Activity", Title: a.Title, Detail: a.StateName + " · " + strings.Join(a.TypeTitles, ", "), URL: a.URL, Status: status})
+		out = append(out, calendarItem{Start: a.Start, End: a.End, What: "Activity", Title: a.Title, Detail: a.StateName + " · " + typeWords(l, a.Types), URL: a.URL, Status: status})
 	}
 	for _, c := range calls {
 		if lastDay(c.Arrival, c.Departure) < today || c.Status == PortCallDeclined {
 			continue
 		}
-		out = append(out, calendarItem{Start: c.Arrival, End: c.Departure, What: "Port call", Title: c.RequesterName + " at " + c.FacilityName, Detail: vesselList(c.Vessels), URL: c.URL, Status: c.Status})
+		out = append(out, calendarItem{Start: c.Arrival, End: c.Departure, What: "Port call", Title: l.T("%s at %s", c.RequesterName, c.FacilityName), Detail: vesselList(c.Vessels), URL: c.URL, Status: c.Status})
 	}
 	slices.SortFunc(out, func(a, b calendarItem) int {
 		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Title, b.Title))
@@ -735,13 +758,14 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 		d.Hosted[c.Status]++
 		d.HostedTotal++
 	}
+	l := h.site.Locale(r)
 	var parts []string
-	for _, s := range []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled} {
+	for _, s := range portCallStatuses {
 		if n := d.Hosted[s]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+			parts = append(parts, statusCount(l, s, n))
 		}
 	}
-	d.HostedText = strings.Join(parts, ", ")
+	d.HostedText = listText(l, parts)
 	if d.Made, err = PortCalls(ctx, st, PortCallFilter{State: d.Code}, h.m.today()); err != nil {
 		return "", err
 	}
@@ -772,4 +796,23 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 		return "", nil
 	}
 	return h.site.RenderFragment(r, "security", "party", d)
+}
+
+// portCallStatuses are the statuses of port calls, in the order of a visit's
+// life.
+var portCallStatuses = []string{PortCallRequested, PortCallApproved, PortCallDeclined, PortCallCompleted, PortCallCancelled}
+
+// statusCount writes how many port calls have a status: "2 approved".
+func statusCount(l *i18n.Locale, status string, n int) string {
+	switch status {
+	case PortCallRequested:
+		return l.T("%d requested", n)
+	case PortCallApproved:
+		return l.T("%d approved", n)
+	case PortCallDeclined:
+		return l.T("%d declined", n)
+	case PortCallCompleted:
+		return l.T("%d completed", n)
+	}
+	return l.T("%d cancelled", n)
 }

@@ -2,6 +2,7 @@ package security_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -45,30 +46,41 @@ func newEnvOn(t *testing.T, open nodetest.Opener) *nodetest.Env {
 	return e
 }
 
+// seed publishes the records the page tests read: a facility; port calls
+// at it by Japan (completed), Viet Nam (pending) and the United States
+// (declined); a late activity and an upcoming one; an observed activity;
+// and a posture disclosure. It returns Viet Nam's request.
+func seed(t *testing.T, e *nodetest.Env) (vnm []byte) {
+	t.Helper()
+	jan := time.Date(2025, 1, 5, 0, 0, 0, 0, time.UTC)
+	fac := signAt(t, e, jan, "khm.mnd", security.KindFacility, "facilities/khm/ream", ream())
+	jpn := signAt(t, e, jan.Add(time.Hour), "khm.port", security.KindPortCallRequest, "portcalls/khm/jpn-1", request("JPN", "2025-04-19", "2025-04-22"))
+	jpnOK := signAt(t, e, jan.Add(49*time.Hour), "khm.port", security.KindPortCallDecision, "portcalls/khm/jpn-1", map[string]any{"decision": "approved"}, ledgertest.Prev(t, jpn))
+	jpnDone := signAt(t, e, time.Date(2025, 4, 23, 0, 0, 0, 0, time.UTC), "khm.port", security.KindPortCallReport, "portcalls/khm/jpn-1", map[string]any{"outcome": "completed"}, ledgertest.Prev(t, jpnOK))
+	vnmBody := request("VNM", "2025-04-27", "")
+	vnmBody["vessels"] = []any{map[string]any{"type": "gunboat"}}
+	vnm = signAt(t, e, jan.Add(3*time.Hour), "vnm.mod", security.KindPortCallRequest, "portcalls/khm/vnm-1", vnmBody)
+	usa := signAt(t, e, jan.Add(4*time.Hour), "khm.port", security.KindPortCallRequest, "portcalls/khm/usa-1", request("USA", "2025-03-01", "2025-03-03"))
+	usaNo := signAt(t, e, jan.Add(5*time.Hour), "khm.port", security.KindPortCallDecision, "portcalls/khm/usa-1", map[string]any{"decision": "declined", "reason": "Pier under works."}, ledgertest.Prev(t, usa))
+	big := activityBody(part("CHN", "host"), part("KHM", "participant"))
+	big["start"], big["end"], big["size"] = "2025-02-01", "2025-02-05", map[string]any{"vessels": 12}
+	act := signAt(t, e, jan.Add(6*time.Hour), "chn.mnd", security.KindActivityNotify, "activities/chn/big", big)
+	obs := signAt(t, e, jan.Add(7*time.Hour), "vnm.mod", security.KindActivityObserved, "observations/vnm/seen",
+		map[string]any{"title": "Carrier group seen", "conducting_states": []any{"USA"}, "types": []any{"combat-training"}, "start": "2025-01-03", "size": map[string]any{"vessels": 5}, "description": "Five ships."})
+	up := activityBody(part("CHN", "host"), part("VNM", "observer"))
+	up["title"], up["start"], up["end"] = "Search and rescue drill", "2025-05-10", "2025-05-12"
+	upcoming := signAt(t, e, jan.Add(8*time.Hour), "chn.mnd", security.KindActivityNotify, "activities/chn/sar", up)
+	posture := signAt(t, e, jan.Add(9*time.Hour), "chn.mnd", security.KindPosture, "postures/chn/2017",
+		map[string]any{"year": 2017, "summary": "One support base abroad.", "facilities_abroad": []any{map[string]any{"name": "Support base in Djibouti", "host_state": "DJI", "role": "Logistics for escort missions."}}})
+	e.Submit(fac, jpn, jpnOK, vnm, usa, usaNo, act, obs, upcoming, posture, jpnDone)
+	return vnm
+}
+
 func TestPagesAndAPI(t *testing.T) {
 	nodetest.Backends(t, func(t *testing.T, open nodetest.Opener) {
 		e := newEnvOn(t, open)
 		jan := time.Date(2025, 1, 5, 0, 0, 0, 0, time.UTC)
-		fac := signAt(t, e, jan, "khm.mnd", security.KindFacility, "facilities/khm/ream", ream())
-		jpn := signAt(t, e, jan.Add(time.Hour), "khm.port", security.KindPortCallRequest, "portcalls/khm/jpn-1", request("JPN", "2025-04-19", "2025-04-22"))
-		jpnOK := signAt(t, e, jan.Add(49*time.Hour), "khm.port", security.KindPortCallDecision, "portcalls/khm/jpn-1", map[string]any{"decision": "approved"}, ledgertest.Prev(t, jpn))
-		jpnDone := signAt(t, e, time.Date(2025, 4, 23, 0, 0, 0, 0, time.UTC), "khm.port", security.KindPortCallReport, "portcalls/khm/jpn-1", map[string]any{"outcome": "completed"}, ledgertest.Prev(t, jpnOK))
-		vnmBody := request("VNM", "2025-04-27", "")
-		vnmBody["vessels"] = []any{map[string]any{"type": "gunboat"}}
-		vnm := signAt(t, e, jan.Add(3*time.Hour), "vnm.mod", security.KindPortCallRequest, "portcalls/khm/vnm-1", vnmBody)
-		usa := signAt(t, e, jan.Add(4*time.Hour), "khm.port", security.KindPortCallRequest, "portcalls/khm/usa-1", request("USA", "2025-03-01", "2025-03-03"))
-		usaNo := signAt(t, e, jan.Add(5*time.Hour), "khm.port", security.KindPortCallDecision, "portcalls/khm/usa-1", map[string]any{"decision": "declined", "reason": "Pier under works."}, ledgertest.Prev(t, usa))
-		big := activityBody(part("CHN", "host"), part("KHM", "participant"))
-		big["start"], big["end"], big["size"] = "2025-02-01", "2025-02-05", map[string]any{"vessels": 12}
-		act := signAt(t, e, jan.Add(6*time.Hour), "chn.mnd", security.KindActivityNotify, "activities/chn/big", big)
-		obs := signAt(t, e, jan.Add(7*time.Hour), "vnm.mod", security.KindActivityObserved, "observations/vnm/seen",
-			map[string]any{"title": "Carrier group seen", "conducting_states": []any{"USA"}, "types": []any{"combat-training"}, "start": "2025-01-03", "size": map[string]any{"vessels": 5}, "description": "Five ships."})
-		up := activityBody(part("CHN", "host"), part("VNM", "observer"))
-		up["title"], up["start"], up["end"] = "Search and rescue drill", "2025-05-10", "2025-05-12"
-		upcoming := signAt(t, e, jan.Add(8*time.Hour), "chn.mnd", security.KindActivityNotify, "activities/chn/sar", up)
-		posture := signAt(t, e, jan.Add(9*time.Hour), "chn.mnd", security.KindPosture, "postures/chn/2017",
-			map[string]any{"year": 2017, "summary": "One support base abroad.", "facilities_abroad": []any{map[string]any{"name": "Support base in Djibouti", "host_state": "DJI", "role": "Logistics for escort missions."}}})
-		e.Submit(fac, jpn, jpnOK, vnm, usa, usaNo, act, obs, upcoming, posture, jpnDone)
+		vnm := seed(t, e)
 
 		// A non-host's decision is refused with the rule's name, and the log
 		// does not change.
@@ -172,5 +184,42 @@ func TestRebuildEqualsLive(t *testing.T) {
 	}
 	if _, _, body := e.Do(http.MethodGet, "/api/v1/portcalls", ""); !strings.Contains(body, `"status":"approved"`) {
 		t.Errorf("after the rebuild: %s", body)
+	}
+}
+
+// TestPagesInOtherLanguages reads the module's pages in Chinese, Thai,
+// Indonesian and Vietnamese: their words come from the catalogs, and their
+// dates and numbers are written as each language writes them, while what
+// the records say stays as it was signed.
+func TestPagesInOtherLanguages(t *testing.T) {
+	e := newEnv(t)
+	seed(t, e)
+	e.Run(t, []nodetest.Scenario{
+		{Name: "overview in Chinese", Path: "/security?lang=zh", Contains: []string{"<h1>安全领域建立信任</h1>", "即将进行", "Search and rescue drill", "2025年5月10日", `lang="zh-Hans"`},
+			NotContains: []string{"Security confidence-building", "10 May 2025"}},
+		{Name: "activity in Chinese", Path: "/activities/chn/big?lang=zh", Contains: []string{"于 2025年1月5日 通报，即开始前 27 天；应提前 42 天，因此迟报 15 天。", "12 艘舰船（门槛 10）", "迟报"},
+			NotContains: []string{"days before it began"}},
+		{Name: "port calls in Thai", Path: "/portcalls?lang=th", Contains: []string{"<h1>การเยือนท่าเรือ</h1>", "19 เมษายน 2568", "บันทึกโดยรัฐเจ้าภาพ", "Pier under works."}},
+		{Name: "facility in Indonesian", Path: "/facilities/khm/ream?lang=id", Contains: []string{"Daftar kunjungan pelabuhan", "HHI = 100² (JPN) = 10.000", "103,61° BT, 10,5° LU", "Ream Naval Base"}},
+		{Name: "openness in Vietnamese", Path: "/openness?lang=vi", Contains: []string{"Mức độ mở cửa của khu vực", "Tỷ lệ chấp thuận theo quốc gia đề nghị", "50%", "19 tháng 4, 2025"}},
+		{Name: "party section in Malay", Path: "/parties/khm?lang=ms", Contains: []string{"<h2>Keselamatan</h2>", "Fasiliti di wilayahnya", "Terbuka kepada permohonan daripada semua negara"}},
+	})
+	// A browser that prefers Thai gets the overview in Thai.
+	req, err := http.NewRequest(http.MethodGet, e.Server.URL+"/security", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Language", "th-TH,th;q=0.9,en;q=0.5")
+	resp, err := e.Server.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := string(b); !strings.Contains(body, "การเสริมสร้างความไว้เนื้อเชื่อใจด้านความมั่นคง") || !strings.Contains(body, "10 พฤษภาคม 2568") {
+		t.Errorf("the overview for a Thai browser is not in Thai:\n%s", body)
 	}
 }
