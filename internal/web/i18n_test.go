@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/declaration"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/i18n/i18ntest"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/mirror"
@@ -165,6 +166,22 @@ func TestNumbersByLanguage(t *testing.T) {
 		_, body := fetch(t, srv.URL+tc.path+"?lang="+tc.lang)
 		if !strings.Contains(body, tc.want) {
 			t.Errorf("%s?lang=%s lacks %q", tc.path, tc.lang, tc.want)
+		}
+	}
+}
+
+// TestPageInLanguagesInAnyOrder shows a page in English first, then in the
+// other languages, then in English again: a template set that has run must
+// not stop the page from being made in another language.
+func TestPageInLanguagesInAnyOrder(t *testing.T) {
+	e := nodetest.New(t)
+	for _, code := range []string{"en", "vi", "th", "en", "zh", "id", "ms"} {
+		resp, body := fetch(t, e.Server.URL+"/parties?lang="+code)
+		if resp.StatusCode != 200 {
+			t.Fatalf("/parties in %s: status %d: %.300s", code, resp.StatusCode, body)
+		}
+		if !strings.Contains(body, `<html lang="`+i18n.ByCode(code).Tag.String()+`"`) {
+			t.Errorf("/parties in %s: not in that language", code)
 		}
 	}
 }

@@ -71,7 +71,7 @@ type Site struct {
 	pagesMu    sync.Mutex
 	catalog    *i18n.Catalog
 	locales    map[string]*i18n.Locale          // by language code
-	localized  map[[2]string]*template.Template // by language code and page
+	localized  map[[2]string]*template.Template // by language code and page; pages holds the sets parsed, never run
 	nav        []NavItem
 	assets     *assets
 	metrics    *metrics
@@ -217,17 +217,15 @@ func (s *Site) AddTranslations(fsys fs.FS, dir string) error {
 	return s.catalog.Add(fsys, dir)
 }
 
-// page is a page's template set in a language: the English set, cloned with
-// the language's functions the first time the page is shown in it.
+// page is a page's template set in a language: the parsed set, cloned with
+// the language's functions the first time the page is shown in it. The
+// parsed set itself never runs: html/template cannot clone a set that has.
 func (s *Site) page(l *i18n.Locale, page string) (*template.Template, error) {
 	s.pagesMu.Lock()
 	defer s.pagesMu.Unlock()
 	t, ok := s.pages[page]
 	if !ok {
 		return nil, fmt.Errorf("no page template %q", page)
-	}
-	if l.Lang == i18n.English {
-		return t, nil
 	}
 	key := [2]string{l.Lang.Code, page}
 	if lt, ok := s.localized[key]; ok {
