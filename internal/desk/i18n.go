@@ -105,18 +105,16 @@ func (d *Desk) locale(r *http.Request) *locale {
 	return d.locales[lang.Code]
 }
 
-// page is a page's template set in a language: the English set, cloned with
-// the language's functions the first time the page is shown in it.
+// page is a page's template set in a language: the parsed set, cloned with
+// the language's functions the first time the page is shown in it. The
+// parsed set itself never runs: html/template cannot clone a set that has.
 func (d *Desk) page(l *locale, name string) (*template.Template, error) {
+	d.pagesMu.Lock()
+	defer d.pagesMu.Unlock()
 	t, ok := d.pages[name]
 	if !ok {
 		return nil, fmt.Errorf("no page template %q", name)
 	}
-	if l.Lang == i18n.English {
-		return t, nil
-	}
-	d.pagesMu.Lock()
-	defer d.pagesMu.Unlock()
 	key := [2]string{l.Lang.Code, name}
 	if lt, ok := d.localized[key]; ok {
 		return lt, nil

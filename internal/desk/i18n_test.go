@@ -47,6 +47,11 @@ func TestPagesInTheReadersLanguage(t *testing.T) {
 	e := newEnvWith(t, kindCatalog(t))
 	c := e.client()
 
+	// The sign-in page in English first: a page that has been shown must
+	// still be made in another language.
+	if a := c.get("/login?lang=en"); a.status != http.StatusOK {
+		t.Fatalf("sign-in page in English: status %d", a.status)
+	}
 	// The sign-in page, in Chinese: the choice is kept in a cookie.
 	a := c.get("/login?lang=zh")
 	if a.status != http.StatusOK {
