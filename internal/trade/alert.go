@@ -57,6 +57,29 @@ type Alert struct {
 	// Updated is when the newest release the alert rests on was signed.
 	Updated  string   `json:"updated"`
 	Releases []string `json:"releases"`
+	// say writes the title and the detail in a view's language.
+	say func(v view) (title, detail string)
+}
+
+// newAlert is an alert whose title and detail say writes; they are stated
+// in English in the alert's fields.
+func newAlert(a Alert, say func(v view) (title, detail string)) Alert {
+	a.say = say
+	a.Title, a.Detail = say(view{})
+	return a
+}
+
+// alerts are alerts as a page shows them, in its language.
+func (v view) alerts(as []Alert) []Alert {
+	out := make([]Alert, len(as))
+	for i, a := range as {
+		if a.say != nil {
+			a.Title, a.Detail = a.say(v)
+		}
+		a.MemberName = v.country(a.Member)
+		out[i] = a
+	}
+	return out
 }
 
 // alertCache keeps the alerts computed for one state of the releases.
@@ -159,17 +182,18 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 				continue
 			}
 			if d1 > 0 && d0 > 0 && d1 >= d0*(1+set.DeficitGrowth) && d1-d0 >= set.DeficitMinIncrease {
-				who := "as " + name + " reports it"
+				reporter := member
 				if asChina {
-					who = "as China reports it"
+					reporter = China
 				}
-				out = append(out, Alert{
+				out = append(out, newAlert(Alert{
 					ID: fmt.Sprintf("deficit/%s/%d", strings.ToLower(member), y), Kind: AlertDeficit, Member: member, MemberName: name, Year: y,
-					Title: fmt.Sprintf("%s deficit with China grew %.0f%% in %d", possessive(name), (d1/d0-1)*100, y),
-					Detail: fmt.Sprintf("The deficit, %s, went from %s in %d to %s in %d (+%s). The alert fires at +%.0f%% and at least +%s.",
-						who, formatUSD(d0), y-1, formatUSD(d1), y, formatUSD(d1-d0), set.DeficitGrowth*100, formatUSD(set.DeficitMinIncrease)),
 					URL: page + "?year=" + strconv.Itoa(y), Releases: union(r0, r1),
-				})
+				}, func(v view) (string, string) {
+					return v.T("%s deficit with China grew %s in %s", v.of(v.country(member)), v.percent(d1/d0-1, 0), strconv.Itoa(y)),
+						v.T("The deficit, as %s reports it, went from %s in %s to %s in %s (+%s). The alert fires at +%s and at least +%s.",
+							v.country(reporter), v.usd(d0), strconv.Itoa(y-1), v.usd(d1), strconv.Itoa(y), v.usd(d1-d0), v.percent(set.DeficitGrowth, 0), v.usd(set.DeficitMinIncrease))
+				}))
 				break // the member's own figures, when they raise it, are enough
 			}
 		}
@@ -196,14 +220,16 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 		}
 		s1, s0 := math.Abs(*f.UnexplainedShare), math.Abs(*prev.UnexplainedShare)
 		if s1 >= set.GapMin && s1-s0 >= set.GapWidening {
-			out = append(out, Alert{
+			out = append(out, newAlert(Alert{
 				ID: fmt.Sprintf("mirror-gap/%s/%s/%d", strings.ToLower(f.Exporter), strings.ToLower(f.Importer), f.Year), Kind: AlertMirrorGap, Member: member, MemberName: name, Year: f.Year,
-				Title: fmt.Sprintf("The gap between %s and %s figures for %s exports to %s widened in %d", possessive(f.ExporterName), possessive(f.ImporterName), possessive(f.ExporterName), f.ImporterName, f.Year),
-				Detail: fmt.Sprintf("%s reports exports of %s (f.o.b.); %s reports imports of %s (c.i.f.). Less a %.0f%% allowance for freight and insurance, the importer's figure differs from the exporter's by %s: %s of the exporter's figure, against %s in %d.",
-					f.ExporterName, formatUSD(*f.ExportsFOB), f.ImporterName, formatUSD(*f.ImportsCIF), set.CIFFOB*100, formatUSD(*f.Unexplained),
-					pct(f.UnexplainedShare).Signed(), pct(prev.UnexplainedShare).Signed(), f.Year-1),
 				URL: "/trade/mirror?partner=" + member + "&year=" + strconv.Itoa(f.Year), Releases: union(union(f.ExporterReleases, f.ImporterReleases), union(prev.ExporterReleases, prev.ImporterReleases)),
-			})
+			}, func(v view) (string, string) {
+				exp, imp := v.country(f.Exporter), v.country(f.Importer)
+				return v.T("The gap between %s and %s figures for %s exports to %s widened in %s", v.of(exp), v.of(imp), v.of(exp), imp, strconv.Itoa(f.Year)),
+					v.T("%s reports exports of %s (f.o.b.); %s reports imports of %s (c.i.f.). Less a %s allowance for freight and insurance, the importer's figure differs from the exporter's by %s: %s of the exporter's figure, against %s in %s.",
+						exp, v.usd(*f.ExportsFOB), imp, v.usd(*f.ImportsCIF), v.percent(set.CIFFOB, 0), v.usd(*f.Unexplained),
+						v.pct(f.UnexplainedShare).Signed(), v.pct(prev.UnexplainedShare).Signed(), strconv.Itoa(f.Year-1))
+			}))
 		}
 	}
 	// New surges: flagged in a year, not flagged the year before.
@@ -223,37 +249,46 @@ func (m *Monitor) memberAlerts(ctx context.Context, member string, set AlertSett
 		if !s.ValueSurge && !s.VolumeSurge || flagged[fmt.Sprintf("%s/%d", s.Code, s.Year-1)] {
 			continue
 		}
-		what := "its value"
-		switch {
-		case s.Pattern:
-			what = "its volume, with a falling unit value"
-		case s.VolumeSurge:
-			what = "its volume"
-		}
-		detail := fmt.Sprintf("Imports of HS %s (%s) from China were %s in %d against an average of %s over the three years before", s.Code, s.Name, formatUSD(s.Value), s.Year, formatUSD(s.AvgValue))
-		if s.ValueRatio != nil {
-			detail += fmt.Sprintf(" (×%.2f)", *s.ValueRatio)
-		} else {
-			detail += " (new)"
-		}
-		if s.QtyRatio != nil {
-			detail += fmt.Sprintf("; net weight ×%.2f", *s.QtyRatio)
-		}
-		if s.UnitValueDiff != nil {
-			detail += "; unit value " + pct(s.UnitValueDiff).Signed()
-		}
-		src := "as " + name + " reports its imports"
-		if s.Source == "exporter" {
-			src = "as China reports its exports"
-		}
-		detail += ", " + src + "."
-		out = append(out, Alert{
+		out = append(out, newAlert(Alert{
 			ID: fmt.Sprintf("surge/%s/%s/%d", strings.ToLower(member), s.Code, s.Year), Kind: AlertSurge, Member: member, MemberName: name, Year: s.Year,
-			Title:  fmt.Sprintf("New import surge in %s: HS %s (%s), in %s", name, s.Code, lowerFirst(s.Name), what),
-			Detail: detail, URL: "/trade/surges?partner=" + member + "&year=" + strconv.Itoa(s.Year), Releases: s.Releases,
-		})
+			URL: "/trade/surges?partner=" + member + "&year=" + strconv.Itoa(s.Year), Releases: s.Releases,
+		}, func(v view) (string, string) {
+			return surgeTitle(v, s), surgeDetail(v, s)
+		}))
 	}
 	return out, nil
+}
+
+// surgeTitle names a new import surge.
+func surgeTitle(v view, s Surge) string {
+	name, product := v.country(s.Importer), lowerFirst(v.product(s.Name))
+	switch {
+	case s.Pattern:
+		return v.T("New import surge in %s: HS %s (%s), in its volume, with a falling unit value", name, s.Code, product)
+	case s.VolumeSurge:
+		return v.T("New import surge in %s: HS %s (%s), in its volume", name, s.Code, product)
+	}
+	return v.T("New import surge in %s: HS %s (%s), in its value", name, s.Code, product)
+}
+
+// surgeDetail gives the figures of a new import surge.
+func surgeDetail(v view, s Surge) string {
+	ratio := v.T("new")
+	if s.ValueRatio != nil {
+		ratio = v.ratio(s.ValueRatio)
+	}
+	d := v.T("Imports of HS %s (%s) from China were %s in %s against an average of %s over the three years before (%s)",
+		s.Code, v.product(s.Name), v.usd(s.Value), strconv.Itoa(s.Year), v.usd(s.AvgValue), ratio)
+	if s.QtyRatio != nil {
+		d = v.T("%s; net weight %s", d, v.ratio(s.QtyRatio))
+	}
+	if s.UnitValueDiff != nil {
+		d = v.T("%s; unit value %s", d, v.pct(s.UnitValueDiff).Signed())
+	}
+	if s.Source == "exporter" {
+		return v.T("%s, as China reports its exports.", d)
+	}
+	return v.T("%s, as %s reports its imports.", d, v.country(s.Importer))
 }
 
 func lowerFirst(s string) string {

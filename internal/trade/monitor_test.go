@@ -403,7 +403,7 @@ func TestPagesAndAPI(t *testing.T) {
 			{Name: "alerts", Path: "/trade/alerts?member=VNM&kind=surge", Contains: []string{"2 alerts", "New import surge in Viet Nam: HS 380110"}, NotContains: []string{"deficit with China grew"}},
 			{Name: "home", Path: "/", Contains: []string{"Trade with China", "The trade monitor"}},
 			{Name: "party of a member", Path: "/parties/vnm", Contains: []string{"Trade with China", "Viet Nam reports exports of US$ 45.0 bn"}},
-			{Name: "party of China", Path: "/parties/chn", Contains: []string{"China's trade with ASEAN in 2020", "China reports exports to ASEAN of US$ 170.0 bn"}},
+			{Name: "party of China", Path: "/parties/chn", Contains: []string{"China&#39;s trade with ASEAN in 2020", "China reports exports to ASEAN of US$ 170.0 bn"}},
 			{Name: "balance csv", Path: "/api/v1/trade/balance.csv?reporter=VNM&partner=CHN", ContentType: "text/csv",
 				Contains: []string{"reporter,partner,basis,year,month,exports_usd,imports_usd,balance_usd", "VNM,CHN,reported,2020,0,45000000000,100000000000,-55000000000"}},
 			{Name: "products csv", Path: "/api/v1/trade/products.csv?reporter=VNM&partner=CHN&year=2020&level=6", ContentType: "text/csv", Contains: []string{"VNM,CHN,2020,380110,Artificial graphite"}},

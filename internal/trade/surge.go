@@ -97,6 +97,9 @@ type Surge struct {
 	// dumping describe.
 	Pattern  bool     `json:"dumping_pattern"`
 	Releases []string `json:"releases"`
+	// months are the months of Period (bits 1 to 12), when it is not the
+	// year.
+	months uint16
 }
 
 // Flagged reports whether any trigger fired.
@@ -120,6 +123,8 @@ type Surges struct {
 	Surges  []Surge `json:"surges"`
 	// Notes say why a member could not be checked.
 	Notes []string `json:"notes,omitempty"`
+	// short are the members the notes are about.
+	short []string
 }
 
 // Surges compares an ASEAN member's imports from China (or every member's,
@@ -140,6 +145,7 @@ func (m *Monitor) Surges(ctx context.Context, importer string, year int, set Sur
 		}
 		if note != "" {
 			out.Notes = append(out.Notes, note)
+			out.short = append(out.short, imp)
 		}
 		for _, s := range res {
 			out.Checked++
@@ -278,9 +284,9 @@ func evaluate(figs map[yearProduct]*figure, flow tradefile.Flow, level int, set 
 		if !ok {
 			continue
 		}
-		period := "year"
+		period, periodMonths := "year", uint16(0)
 		if mask&1 == 0 && mask != fullYear {
-			period = monthsLabel(mask)
+			period, periodMonths = monthsLabel(mask), mask
 		}
 		sum := func(year int, code uint32) (float64, float64, bool) {
 			var v, q float64
@@ -305,7 +311,7 @@ func evaluate(figs map[yearProduct]*figure, flow tradefile.Flow, level int, set 
 			if v < set.MinValue || v == 0 {
 				continue
 			}
-			s := Surge{Year: y, Period: period, Code: hs.Format(code, level), Level: level, Value: v}
+			s := Surge{Year: y, Period: period, months: periodMonths, Code: hs.Format(code, level), Level: level, Value: v}
 			var pv, pq float64
 			qKnown := !qMissing && q > 0
 			for p := y - 3; p < y; p++ {

@@ -18,8 +18,11 @@ import (
 	"github.com/kongsi/kongsi/internal/web"
 )
 
-//go:embed templates/*.html
-var templates embed.FS
+// files are the module's page templates and the translations of their
+// words (see i18n.Catalog).
+//
+//go:embed templates/*.html locales/*.json
+var files embed.FS
 
 // NomenclatureEnv names the environment variable that may point at the HS
 // 2022 nomenclature (a CSV with hscode and description columns), for the
@@ -46,11 +49,14 @@ func (m *Module) Web(s *web.Site) error {
 		}
 		m.names = names
 	}
-	pages, err := newPageFS(templates)
+	pages, err := newPageFS(files)
 	if err != nil {
 		return err
 	}
 	if err := s.AddTemplates(pages, "templates/*.html"); err != nil {
+		return err
+	}
+	if err := s.AddTranslations(files, "locales"); err != nil {
 		return err
 	}
 	h := &handlers{site: s, mon: m.NewMonitor(s.Node.Store, s.Node.Dir)}
@@ -91,24 +97,22 @@ func (m *Module) Web(s *web.Site) error {
 // MaxDatasetSize is the largest dataset file a register takes by upload.
 const MaxDatasetSize = 4 << 30
 
-// Amount is an optional sum of US$, for pages.
+// Amount is an optional sum of US$, for pages, written in the page's
+// language.
 type Amount struct {
 	V  float64
 	OK bool
+	v  view
 }
 
-func amt(p *float64) Amount {
-	if p == nil {
-		return Amount{}
-	}
-	return Amount{*p, true}
-}
+// amt is an optional amount as the API writes it.
+func amt(p *float64) Amount { return view{}.amt(p) }
 
 func (a Amount) String() string {
 	if !a.OK {
 		return "—"
 	}
-	return formatUSD(a.V)
+	return a.v.usd(a.V)
 }
 
 // Neg reports a negative amount: a deficit.
@@ -122,24 +126,22 @@ func (a Amount) Raw() string {
 	return strconv.FormatFloat(a.V, 'f', -1, 64)
 }
 
-// Pct is an optional share or change, for pages.
+// Pct is an optional share or change, for pages, written in the page's
+// language.
 type Pct struct {
 	V  float64
 	OK bool
+	v  view
 }
 
-func pct(p *float64) Pct {
-	if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
-		return Pct{}
-	}
-	return Pct{*p, true}
-}
+// pct is an optional share as the API writes it.
+func pct(p *float64) Pct { return view{}.pct(p) }
 
 func (p Pct) String() string {
 	if !p.OK {
 		return "—"
 	}
-	return strconv.FormatFloat(p.V*100, 'f', 1, 64) + "%"
+	return p.v.percent(p.V, 1)
 }
 
 // Signed writes a change with its sign: "+12.5%".
@@ -147,11 +149,11 @@ func (p Pct) Signed() string {
 	if !p.OK {
 		return "—"
 	}
-	s := strconv.FormatFloat(p.V*100, 'f', 1, 64) + "%"
+	s := p.v.percent(p.V, 1)
 	if p.V > 0 {
 		s = "+" + s
 	}
-	return strings.Replace(s, "-", "−", 1)
+	return minus(s)
 }
 
 // Raw is the fraction for CSV files, or "".
@@ -160,14 +162,6 @@ func (p Pct) Raw() string {
 		return ""
 	}
 	return strconv.FormatFloat(p.V, 'f', -1, 64)
-}
-
-// Ratio writes a multiple: "×1.35".
-func ratio(p *float64) string {
-	if p == nil {
-		return "new"
-	}
-	return "×" + strconv.FormatFloat(*p, 'f', 2, 64)
 }
 
 // billions formats chart ticks.
@@ -200,10 +194,10 @@ func possessive(name string) string {
 // memberOption is a member in a form.
 type memberOption struct{ Code, Name string }
 
-func memberOptions() []memberOption {
+func (v view) memberOptions() []memberOption {
 	var out []memberOption
 	for _, c := range country.MemberCodes() {
-		out = append(out, memberOption{c, country.NameOf(c)})
+		out = append(out, memberOption{c, v.country(c)})
 	}
 	return out
 }

@@ -12,26 +12,35 @@ import (
 	"github.com/kongsi/kongsi/internal/trade/country"
 )
 
-// X, M and B are a point's exports, imports and balance for pages.
+// X, M and B are a point's exports, imports and balance, for CSV files.
 func (p *BalancePoint) X() Amount { return amt(p.Exports) }
 func (p *BalancePoint) M() Amount { return amt(p.Imports) }
 func (p *BalancePoint) B() Amount { return amt(p.Balance) }
 
-// mirrorRow is a mirror comparison on a page.
+// yearFigures are a year's exports, imports and balance, for pages.
+type yearFigures struct {
+	Year int
+	figures
+}
+
+// mirrorRow is a mirror comparison on a page. Its names, in the page's
+// language, stand for the flow's English ones.
 type mirrorRow struct {
 	MirrorFlow
+	Name, ExporterName, ImporterName      string
 	Exp, Imp, Gap, Allowance, Unexplained Amount
 	Ratio                                 string
 	Share                                 Pct
 }
 
-func mirrorRows(fs []MirrorFlow) []mirrorRow {
+func (v view) mirrorRows(fs []MirrorFlow) []mirrorRow {
 	var out []mirrorRow
 	for _, f := range fs {
-		r := mirrorRow{MirrorFlow: f, Exp: amt(f.ExportsFOB), Imp: amt(f.ImportsCIF), Gap: amt(f.Gap), Allowance: amt(f.Allowance),
-			Unexplained: amt(f.Unexplained), Share: pct(f.UnexplainedShare), Ratio: "—"}
+		r := mirrorRow{MirrorFlow: f, Name: v.product(f.Name), ExporterName: v.country(f.Exporter), ImporterName: v.country(f.Importer),
+			Exp: v.amt(f.ExportsFOB), Imp: v.amt(f.ImportsCIF), Gap: v.amt(f.Gap), Allowance: v.amt(f.Allowance),
+			Unexplained: v.amt(f.Unexplained), Share: v.pct(f.UnexplainedShare), Ratio: "—"}
 		if f.Ratio != nil {
-			r.Ratio = ratio(f.Ratio)
+			r.Ratio = v.ratio(f.Ratio)
 		}
 		out = append(out, r)
 	}
@@ -40,14 +49,14 @@ func mirrorRows(fs []MirrorFlow) []mirrorRow {
 
 // mirrorChart draws, year by year, China's reported exports to a member
 // against the member's reported imports from China.
-func mirrorChart(code, name string, fs []MirrorFlow) template.HTML {
-	exp := chart.Series{Name: "China's exports to " + name + ", as China reports them (f.o.b.)", Class: "s1"}
-	imp := chart.Series{Name: possessive(name) + " imports from China, as " + name + " reports them (c.i.f.)", Class: "s2"}
+func mirrorChart(v view, code, name string, fs []MirrorFlow) template.HTML {
+	exp := chart.Series{Name: v.T("China's exports to %s, as China reports them (f.o.b.)", name), Class: "s1"}
+	imp := chart.Series{Name: v.T("%s imports from China, as %s reports them (c.i.f.)", v.of(name), name), Class: "s2"}
 	for _, f := range fs {
 		if f.Exporter != China || f.Importer != code {
 			continue
 		}
-		pt := func(v float64) chart.Point { return chart.Point{X: float64(f.Year), Label: strconv.Itoa(f.Year), Y: v} }
+		pt := func(y float64) chart.Point { return chart.Point{X: float64(f.Year), Label: strconv.Itoa(f.Year), Y: y} }
 		if f.ExportsFOB != nil {
 			exp.Points = append(exp.Points, pt(*f.ExportsFOB))
 		}
@@ -61,9 +70,9 @@ func mirrorChart(code, name string, fs []MirrorFlow) template.HTML {
 	byX := func(a, b chart.Point) int { return cmp.Compare(a.X, b.X) }
 	slices.SortFunc(exp.Points, byX)
 	slices.SortFunc(imp.Points, byX)
-	return chart.Lines("Mirror statistics: China's exports to "+name+" against "+name+"'s imports from China",
-		"The same flow of goods as each side records it, by year, in US$. The importer's figure includes freight and insurance (c.i.f.); the exporter's does not (f.o.b.), so it is normally a little lower.",
-		[]chart.Series{exp, imp}, billions)
+	return chart.Lines(v.T("Mirror statistics: China's exports to %s against %s imports from China", name, v.of(name)),
+		v.T("The same flow of goods as each side records it, by year, in US$. The importer's figure includes freight and insurance (c.i.f.); the exporter's does not (f.o.b.), so it is normally a little lower."),
+		[]chart.Series{exp, imp}, v.tick)
 }
 
 type mirrorPageData struct {
@@ -73,7 +82,8 @@ type mirrorPageData struct {
 	ProductsCSV string
 	Year        int
 	CIFFOB      float64
-	Percent     string
+	Allowance   string
+	Default     string
 	Members     []memberOption
 	Rows        []mirrorRow
 	Products    []mirrorRow
@@ -109,8 +119,9 @@ func (h *handlers) mirrorPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := mirrorPageData{Partner: partner, Year: year, Years: ys, CIFFOB: cifFob, Percent: strconv.FormatFloat(cifFob*100, 'f', -1, 64), Members: memberOptions(),
-		Rows: mirrorRows(mir.Flows), Query: template.URL(r.URL.Query().Encode()), Exporter: exporter, PartnerName: country.NameOf(partner)}
+	v := h.view(r)
+	d := mirrorPageData{Partner: partner, Year: year, Years: ys, CIFFOB: cifFob, Allowance: v.share(cifFob), Default: v.share(DefaultCIFFOB), Members: v.memberOptions(),
+		Rows: v.mirrorRows(mir.Flows), Query: template.URL(r.URL.Query().Encode()), Exporter: exporter, PartnerName: v.country(partner)}
 	if partner != country.ASEAN {
 		all := mir
 		if year != 0 {
@@ -118,7 +129,7 @@ func (h *handlers) mirrorPage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		d.Chart = mirrorChart(partner, country.NameOf(partner), all.Flows)
+		d.Chart = mirrorChart(v, partner, d.PartnerName, all.Flows)
 		if year != 0 {
 			importer := partner
 			if exporter != China {
@@ -128,74 +139,64 @@ func (h *handlers) mirrorPage(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			d.Products = mirrorRows(prods)
+			d.Products = v.mirrorRows(prods)
 			d.ProductsCSV = fmt.Sprintf("/api/v1/trade/mirror/products.csv?exporter=%s&importer=%s&year=%d&cif_fob=%v", exporter, importer, year, cifFob)
 		}
 	}
 	return h.site.Render(w, r, http.StatusOK, "trade_mirror", d)
 }
 
-// surgeRow is a surge on a page.
+// surgeRow is a surge on a page. Its names, in the page's language, stand
+// for the surge's English ones.
 type surgeRow struct {
 	Surge
-	ImporterOf           string
-	ValueA, AvgA         Amount
-	ValueX, QtyX         string
-	Qty, AvgQty          string
-	UV, AvgUV            string
-	UVChange             Pct
-	Flags                []string
-	PrevValues, PrevQtys []string
+	Name, ImporterName, ImporterOf string
+	Months                         string
+	ValueA, AvgA                   Amount
+	ValueX, QtyX                   string
+	Qty, AvgQty                    string
+	UV, AvgUV                      string
+	UVChange                       Pct
+	Flags                          []string
+	PrevValues, PrevQtys           []string
 }
 
-func kg(p *float64) string {
-	if p == nil {
-		return "—"
-	}
-	v := *p
-	switch {
-	case v >= 1e9:
-		return strconv.FormatFloat(v/1e9, 'f', 1, 64) + " Mt"
-	case v >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'f', 1, 64) + " kt"
-	case v >= 1e3:
-		return strconv.FormatFloat(v/1e3, 'f', 1, 64) + " t"
-	}
-	return strconv.FormatFloat(v, 'f', 0, 64) + " kg"
-}
-
-func perKg(p *float64) string {
-	if p == nil {
-		return "—"
-	}
-	return "US$ " + strconv.FormatFloat(*p, 'f', 2, 64) + "/kg"
-}
-
-func surgeRows(ss []Surge) []surgeRow {
+func (v view) surgeRows(ss []Surge) []surgeRow {
 	var out []surgeRow
 	for _, s := range ss {
-		r := surgeRow{Surge: s, ImporterOf: possessive(s.ImporterName), ValueA: Amount{s.Value, true}, AvgA: Amount{s.AvgValue, true}, ValueX: ratio(s.ValueRatio), QtyX: "—",
-			Qty: kg(s.Qty), AvgQty: kg(s.AvgQty), UV: perKg(s.UnitValue), AvgUV: perKg(s.AvgUnitValue), UVChange: pct(s.UnitValueDiff)}
+		name := v.country(s.Importer)
+		r := surgeRow{Surge: s, Name: v.product(s.Name), ImporterName: name, ImporterOf: v.of(name), Months: v.months(s.months),
+			ValueA: v.sum(s.Value), AvgA: v.sum(s.AvgValue), ValueX: v.ratio(s.ValueRatio), QtyX: "—",
+			Qty: v.kg(s.Qty), AvgQty: v.kg(s.AvgQty), UV: v.perKg(s.UnitValue), AvgUV: v.perKg(s.AvgUnitValue), UVChange: v.pct(s.UnitValueDiff)}
 		if s.QtyRatio != nil {
-			r.QtyX = ratio(s.QtyRatio)
+			r.QtyX = v.ratio(s.QtyRatio)
 		}
 		if s.Pattern {
-			r.Flags = append(r.Flags, "volume up, unit value down")
+			r.Flags = append(r.Flags, v.T("volume up, unit value down"))
 		}
 		if s.ValueSurge {
-			r.Flags = append(r.Flags, "value")
+			r.Flags = append(r.Flags, v.T("value"))
 		}
 		if s.VolumeSurge && !s.Pattern {
-			r.Flags = append(r.Flags, "volume")
+			r.Flags = append(r.Flags, v.T("volume"))
 		}
 		if s.UnitValueFall && !s.Pattern {
-			r.Flags = append(r.Flags, "unit value down")
+			r.Flags = append(r.Flags, v.T("unit value down"))
 		}
 		for _, y := range s.Previous {
-			r.PrevValues = append(r.PrevValues, fmt.Sprintf("%d: %s", y.Year, formatUSD(y.Value)))
-			r.PrevQtys = append(r.PrevQtys, fmt.Sprintf("%d: %s", y.Year, kg(y.Qty)))
+			r.PrevValues = append(r.PrevValues, strconv.Itoa(y.Year)+": "+v.usd(y.Value))
+			r.PrevQtys = append(r.PrevQtys, strconv.Itoa(y.Year)+": "+v.kg(y.Qty))
 		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// surgeNotes say which members could not be compared.
+func (v view) surgeNotes(s *Surges) []string {
+	var out []string
+	for _, c := range s.short {
+		out = append(out, v.T("%s: not enough years of product data to compare with the three years before", v.country(c)))
 	}
 	return out
 }
@@ -209,8 +210,9 @@ type surgesPageData struct {
 	All      bool
 	Result   *Surges
 	Rows     []surgeRow
+	Notes    []string
 	Query    template.URL
-	Pct      struct{ Value, Volume, Drop string }
+	Pct      struct{ Value, Volume, Drop, DefaultValue, DefaultVolume, DefaultDrop string }
 	Level    string
 }
 
@@ -239,11 +241,15 @@ func (h *handlers) surgesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := surgesPageData{Partner: partner, Year: year, Members: memberOptions(), Settings: set, Defaults: DefaultSurgeSettings, All: all, Result: res,
-		Rows: surgeRows(res.Surges), Query: template.URL(r.URL.Query().Encode())}
-	d.Pct.Value = strconv.FormatFloat(set.ValueTrigger*100, 'f', -1, 64)
-	d.Pct.Volume = strconv.FormatFloat(set.VolumeTrigger*100, 'f', -1, 64)
-	d.Pct.Drop = strconv.FormatFloat(set.UnitValueDrop*100, 'f', -1, 64)
+	v := h.view(r)
+	d := surgesPageData{Partner: partner, Year: year, Members: v.memberOptions(), Settings: set, Defaults: DefaultSurgeSettings, All: all, Result: res,
+		Rows: v.surgeRows(res.Surges), Notes: v.surgeNotes(res), Query: template.URL(r.URL.Query().Encode())}
+	d.Pct.Value = v.share(set.ValueTrigger)
+	d.Pct.Volume = v.share(set.VolumeTrigger)
+	d.Pct.Drop = v.share(set.UnitValueDrop)
+	d.Pct.DefaultValue = v.share(DefaultSurgeSettings.ValueTrigger)
+	d.Pct.DefaultVolume = v.share(DefaultSurgeSettings.VolumeTrigger)
+	d.Pct.DefaultDrop = v.share(DefaultSurgeSettings.UnitValueDrop)
 	if set.Level != 0 {
 		d.Level = strconv.Itoa(set.Level)
 	}

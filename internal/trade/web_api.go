@@ -184,7 +184,7 @@ func (h *handlers) apiMirror(w http.ResponseWriter, r *http.Request) error {
 
 func mirrorCSV(w http.ResponseWriter, name string, fs []MirrorFlow) error {
 	var rows [][]string
-	for _, f := range mirrorRows(fs) {
+	for _, f := range (view{}).mirrorRows(fs) {
 		ratio := ""
 		if f.MirrorFlow.Ratio != nil {
 			ratio = fmtF(*f.MirrorFlow.Ratio)
@@ -360,8 +360,9 @@ func (h *handlers) alertsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.site.Render(w, r, http.StatusOK, "trade_alerts", alertsData{Alerts: alerts, Member: member, Kind: kind, Members: memberOptions(),
-		Rules: rulesOf(DefaultAlertSettings), Query: template.URL(r.URL.Query().Encode())})
+	v := h.view(r)
+	return h.site.Render(w, r, http.StatusOK, "trade_alerts", alertsData{Alerts: v.alerts(alerts), Member: member, Kind: kind, Members: v.memberOptions(),
+		Rules: v.rules(DefaultAlertSettings), Query: template.URL(r.URL.Query().Encode())})
 }
 
 func (h *handlers) apiReleases(w http.ResponseWriter, r *http.Request) error {
@@ -470,13 +471,13 @@ func (h *handlers) body(r *http.Request, rec *browse.Record) (template.HTML, err
 		Record  *browse.Record
 		Current *ReleaseSummary
 		Names   map[string]string
-	}{b, rec, rel, countryNames(append(append([]string{}, b.Coverage.Reporters...), b.Coverage.Partners...))})
+	}{b, rec, rel, h.view(r).countryNames(append(append([]string{}, b.Coverage.Reporters...), b.Coverage.Partners...))})
 }
 
-func countryNames(codes []string) map[string]string {
+func (v view) countryNames(codes []string) map[string]string {
 	m := map[string]string{}
 	for _, c := range codes {
-		m[c] = country.NameOf(c)
+		m[c] = v.country(c)
 	}
 	return m
 }

@@ -3,7 +3,6 @@ package trade
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -36,7 +35,7 @@ type dashboardData struct {
 	Years      []int
 	Own        *BalancePoint // ASEAN's trade with China, as the members report it
 	China      *BalancePoint // China's trade with ASEAN, as China reports it
-	OwnMissing []string
+	OwnMissing string
 	ChinaTotal Amount
 	OwnTotal   Amount
 	OwnBal     Amount
@@ -56,10 +55,9 @@ type dashboardData struct {
 // alertRules are the alert thresholds, written for people.
 type alertRules struct{ DeficitGrowth, DeficitMin, CIFFOB, GapMin, GapWidening string }
 
-func rulesOf(s AlertSettings) alertRules {
-	p := func(f float64) string { return strconv.FormatFloat(f*100, 'f', -1, 64) + "%" }
-	return alertRules{DeficitGrowth: p(s.DeficitGrowth), DeficitMin: formatUSD(s.DeficitMinIncrease), CIFFOB: p(s.CIFFOB), GapMin: p(s.GapMin),
-		GapWidening: strconv.FormatFloat(s.GapWidening*100, 'f', -1, 64)}
+func (v view) rules(s AlertSettings) alertRules {
+	return alertRules{DeficitGrowth: v.share(s.DeficitGrowth), DeficitMin: v.usd(s.DeficitMinIncrease), CIFFOB: v.share(s.CIFFOB), GapMin: v.share(s.GapMin),
+		GapWidening: v.points(s.GapWidening)}
 }
 
 // productRow is a product line on a page, from the member's (or ASEAN's)
@@ -80,16 +78,16 @@ func (h *handlers) balances(ctx context.Context, member string) (own, china *Bal
 
 // balanceCharts draws a member's (or ASEAN's) balance with China as each
 // side's figures show it, and its flows.
-func balanceCharts(name string, own, china *Balance) (bal, flows template.HTML) {
+func balanceCharts(v view, name string, own, china *Balance) (bal, flows template.HTML) {
 	var ownBal, chinaBal, exp, imp, cexp, cimp chart.Series
-	ownBal = chart.Series{Name: "As " + name + " reports it", Class: "s1"}
-	chinaBal = chart.Series{Name: "As China reports it", Class: "s2"}
-	exp = chart.Series{Name: "Exports to China (" + possessive(name) + " figures)", Class: "s1"}
-	imp = chart.Series{Name: "Imports from China (" + possessive(name) + " figures)", Class: "s2"}
-	cexp = chart.Series{Name: "China's imports from " + name + " (China's figures)", Class: "s3"}
-	cimp = chart.Series{Name: "China's exports to " + name + " (China's figures)", Class: "s4"}
+	ownBal = chart.Series{Name: v.T("As %s reports it", name), Class: "s1"}
+	chinaBal = chart.Series{Name: v.T("As China reports it"), Class: "s2"}
+	exp = chart.Series{Name: v.T("Exports to China (%s figures)", v.of(name)), Class: "s1"}
+	imp = chart.Series{Name: v.T("Imports from China (%s figures)", v.of(name)), Class: "s2"}
+	cexp = chart.Series{Name: v.T("China's imports from %s (China's figures)", name), Class: "s3"}
+	cimp = chart.Series{Name: v.T("China's exports to %s (China's figures)", name), Class: "s4"}
 	for _, p := range own.Series {
-		pt := func(v float64) chart.Point { return chart.Point{X: float64(p.Year), Label: strconv.Itoa(p.Year), Y: v} }
+		pt := func(y float64) chart.Point { return chart.Point{X: float64(p.Year), Label: strconv.Itoa(p.Year), Y: y} }
 		if p.Balance != nil {
 			ownBal.Points = append(ownBal.Points, pt(*p.Balance))
 		}
@@ -101,7 +99,7 @@ func balanceCharts(name string, own, china *Balance) (bal, flows template.HTML) 
 		}
 	}
 	for _, p := range china.Series {
-		pt := func(v float64) chart.Point { return chart.Point{X: float64(p.Year), Label: strconv.Itoa(p.Year), Y: v} }
+		pt := func(y float64) chart.Point { return chart.Point{X: float64(p.Year), Label: strconv.Itoa(p.Year), Y: y} }
 		if p.Balance != nil {
 			chinaBal.Points = append(chinaBal.Points, pt(-*p.Balance))
 		}
@@ -123,10 +121,10 @@ func balanceCharts(name string, own, china *Balance) (bal, flows template.HTML) 
 			fs = append(fs, s)
 		}
 	}
-	bal = chart.Lines(possessive(name)+" balance of trade with China, by year",
-		"The balance (exports minus imports, US$) as "+possessive(name)+" own statistics give it and as China's statistics give it (China's imports from "+name+" minus its exports to it). Below zero is a deficit.", bs, billions)
-	flows = chart.Lines(possessive(name)+" trade with China, by year",
-		"Exports and imports in US$ as each side reports them. Exports are valued f.o.b., imports c.i.f.", fs, billions)
+	bal = chart.Lines(v.T("%s balance of trade with China, by year", v.of(name)),
+		v.T("The balance (exports minus imports, US$) as %s own statistics give it and as China's statistics give it (China's imports from %s minus its exports to it). Below zero is a deficit.", v.of(name), name), bs, v.tick)
+	flows = chart.Lines(v.T("%s trade with China, by year", v.of(name)),
+		v.T("Exports and imports in US$ as each side reports them. Exports are valued f.o.b., imports c.i.f."), fs, v.tick)
 	return bal, flows
 }
 
@@ -141,23 +139,26 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := dashboardData{Years: years(own, china), Rules: rulesOf(DefaultAlertSettings)}
+	v := h.view(r)
+	d := dashboardData{Years: years(own, china), Rules: v.rules(DefaultAlertSettings)}
 	if year == 0 {
 		year = latestYear(own, china)
 	}
 	d.Year = year
-	d.Charts.Balance, d.Charts.Flows = balanceCharts("ASEAN", own, china)
+	d.Charts.Balance, d.Charts.Flows = balanceCharts(v, v.country(country.ASEAN), own, china)
 	d.Own, d.China = own.Point(year, 0), china.Point(year, 0)
 	if d.Own != nil {
-		d.OwnTotal, d.OwnBal = Amount{d.Own.Total(), true}, amt(d.Own.Balance)
+		d.OwnTotal, d.OwnBal = v.sum(d.Own.Total()), v.amt(d.Own.Balance)
+		var names []string
 		for _, m := range d.Own.Missing {
-			d.OwnMissing = append(d.OwnMissing, country.NameOf(m))
+			names = append(names, v.country(m))
 		}
+		d.OwnMissing = v.list(names)
 	}
 	if d.China != nil {
-		d.ChinaTotal = Amount{d.China.Total(), true}
+		d.ChinaTotal = v.sum(d.China.Total())
 		if d.China.Balance != nil {
-			d.ChinaBal = Amount{-*d.China.Balance, true}
+			d.ChinaBal = v.sum(-*d.China.Balance)
 		}
 	}
 	// Members.
@@ -168,7 +169,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	gaps := map[string]Pct{}
 	for _, f := range mir.Flows {
 		if f.Exporter == China {
-			gaps[f.Importer] = pct(f.UnexplainedShare)
+			gaps[f.Importer] = v.pct(f.UnexplainedShare)
 		}
 	}
 	var bars, gapBars []chart.Bar
@@ -190,19 +191,22 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		figs[[2]string{t.Partner, "C" + t.Flow}] += t.Value
 	}
 	fig := func(m, f string) Amount {
-		v, ok := figs[[2]string{m, f}]
-		return Amount{v, ok}
+		x, ok := figs[[2]string{m, f}]
+		if !ok {
+			return Amount{}
+		}
+		return v.sum(x)
 	}
 	for _, m := range country.MemberCodes() {
-		row := memberRow{Code: m, Name: country.NameOf(m), URL: "/trade/" + strings.ToLower(m) + "?year=" + strconv.Itoa(year), Gap: gaps[m]}
+		row := memberRow{Code: m, Name: v.country(m), URL: "/trade/" + strings.ToLower(m) + "?year=" + strconv.Itoa(year), Gap: gaps[m]}
 		row.Exports, row.Imports = fig(m, "X"), fig(m, "M")
 		if row.Exports.OK && row.Imports.OK {
-			row.Balance = Amount{row.Exports.V - row.Imports.V, true}
+			row.Balance = v.sum(row.Exports.V - row.Imports.V)
 		}
 		// China's imports from the member are the member's exports.
 		row.CExports, row.CImports = fig(m, "CM"), fig(m, "CX")
 		if row.CExports.OK && row.CImports.OK {
-			row.CBalance = Amount{row.CExports.V - row.CImports.V, true}
+			row.CBalance = v.sum(row.CExports.V - row.CImports.V)
 		}
 		if !row.Balance.OK && !row.CBalance.OK && !row.Exports.OK && !row.CExports.OK {
 			continue
@@ -221,15 +225,13 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.SortStableFunc(bars, func(a, b chart.Bar) int { return cmp.Compare(a.Value, b.Value) })
-	d.Charts.Members = chart.Bars(fmt.Sprintf("Each member's balance with China, %d", year),
-		"The balance of each ASEAN member's trade with China in US$, as the member reports it (or, marked †, as China reports it, where the member gives no figures). Below zero is a deficit.", bars, billions)
-	d.Charts.Gap = chart.Bars(fmt.Sprintf("Unexplained gap in China's exports to each member, %d", year),
-		"For each member: the member's reported imports from China (c.i.f.) minus China's reported exports to it (f.o.b.), less a 10% allowance for freight and insurance, as a share of China's figure.", gapBars,
-		func(v float64) string {
-			return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), "-", "−", 1) + "%"
-		})
+	d.Charts.Members = chart.Bars(v.T("Each member's balance with China, %s", strconv.Itoa(year)),
+		v.T("The balance of each ASEAN member's trade with China in US$, as the member reports it (or, marked †, as China reports it, where the member gives no figures). Below zero is a deficit."), bars, v.tick)
+	d.Charts.Gap = chart.Bars(v.T("Unexplained gap in China's exports to each member, %s", strconv.Itoa(year)),
+		v.T("For each member: the member's reported imports from China (c.i.f.) minus China's reported exports to it (f.o.b.), less a %s allowance for freight and insurance, as a share of China's figure.", v.share(DefaultCIFFOB)), gapBars,
+		v.percentTick)
 	// Products: the members' own figures, or China's.
-	d.Products, d.ProdFrom, d.Charts.Products, _, err = h.productView(ctx, country.ASEAN, "ASEAN", year, LevelSection)
+	d.Products, d.ProdFrom, d.Charts.Products, _, err = h.productView(ctx, v, country.ASEAN, v.country(country.ASEAN), year, LevelSection)
 	if err != nil {
 		return err
 	}
@@ -238,7 +240,7 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.NAlerts = len(alerts)
-	d.Alerts = alerts[:min(len(alerts), 6)]
+	d.Alerts = v.alerts(alerts[:min(len(alerts), 6)])
 	rels, err := Releases(ctx, h.mon.Store, "", "")
 	if err != nil {
 		return err
@@ -251,8 +253,8 @@ func (h *handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 // China in a year, from the member's side, using its own figures when it
 // has product detail and China's otherwise; and their chart.
 // It also says whether the figures are the member's own.
-func (h *handlers) productView(ctx context.Context, member, name string, year int, level string) ([]productRow, string, template.HTML, bool, error) {
-	from := possessive(name) + " own figures"
+func (h *handlers) productView(ctx context.Context, v view, member, name string, year int, level string) ([]productRow, string, template.HTML, bool, error) {
+	from := v.T("%s own figures", v.of(name))
 	ps, err := h.mon.ProductDrivers(ctx, member, China, year, level, tradefile.BasisReported)
 	if err != nil {
 		return nil, "", "", false, err
@@ -262,7 +264,7 @@ func (h *handlers) productView(ctx context.Context, member, name string, year in
 		if ps, err = h.mon.ProductDrivers(ctx, China, member, year, level, tradefile.BasisReported); err != nil {
 			return nil, "", "", false, err
 		}
-		flip, from = true, "China's figures (its exports to "+name+" are "+name+"'s imports)"
+		flip, from = true, v.T("China's figures (its exports to %s are %s imports)", name, v.of(name))
 	}
 	if len(ps.Products) == 0 {
 		return nil, "", "", false, nil
@@ -270,24 +272,24 @@ func (h *handlers) productView(ctx context.Context, member, name string, year in
 	if member == country.ASEAN {
 		var names []string
 		for _, c := range ps.Reporters {
-			names = append(names, country.NameOf(c))
+			names = append(names, v.country(c))
 		}
 		if flip {
-			from = "China's figures for its trade with " + strings.Join(names, ", ")
+			from = v.T("China's figures for its trade with %s", v.list(names))
 		} else {
-			from = "the figures of " + strings.Join(names, ", ") + ", the members that give product detail"
+			from = v.T("the figures of %s, the members that give product detail", v.list(names))
 		}
 	}
 	if !ps.Complete {
-		from += "; they itemise some products only"
+		from = v.T("%s; they itemise some products only", from)
 	}
 	var rows []productRow
 	var bars []chart.Bar
 	for _, f := range ps.Products {
-		row := productRow{Code: f.Code, Name: f.Name, Section: f.Section, Exports: Amount{f.Exports, true}, Imports: Amount{f.Imports, true},
-			Net: Amount{f.Net, true}, ExportShare: pct(f.ExportShare), ImportShare: pct(f.ImportShare)}
+		row := productRow{Code: f.Code, Name: v.product(f.Name), Section: f.Section, Exports: v.sum(f.Exports), Imports: v.sum(f.Imports),
+			Net: v.sum(f.Net), ExportShare: v.pct(f.ExportShare), ImportShare: v.pct(f.ImportShare)}
 		if flip {
-			row.Exports, row.Imports, row.Net = row.Imports, row.Exports, Amount{-f.Net, true}
+			row.Exports, row.Imports, row.Net = row.Imports, row.Exports, v.sum(-f.Net)
 			row.ExportShare, row.ImportShare = row.ImportShare, row.ExportShare
 		}
 		rows = append(rows, row)
@@ -299,8 +301,8 @@ func (h *handlers) productView(ctx context.Context, member, name string, year in
 			bars = append(bars, chart.Bar{Label: label, Value: row.Net.V})
 		}
 	}
-	c := chart.Bars(fmt.Sprintf("Products driving %s balance with China, %d", possessive(name), year),
-		"For the products that weigh most on the balance: exports to China minus imports from China, in US$, from "+from+". Below zero, the product adds to the deficit.", bars, billions)
+	c := chart.Bars(v.T("Products driving %s balance with China, %s", v.of(name), strconv.Itoa(year)),
+		v.T("For the products that weigh most on the balance: exports to China minus imports from China, in US$, from %s. Below zero, the product adds to the deficit.", from), bars, v.tick)
 	return rows, from, c, !flip, nil
 }
 
@@ -310,7 +312,7 @@ type memberData struct {
 	Year       int
 	Years      []int
 	Level      string
-	Own, China *BalancePoint
+	Own, China *figures
 	OwnBal     Amount
 	ChinaBal   Amount
 	Charts     struct{ Balance, Flows, Monthly, Products, Mirror template.HTML }
@@ -321,10 +323,11 @@ type memberData struct {
 	MirrorRows []mirrorRow
 	Surges     *Surges
 	SurgeRows  []surgeRow
+	SurgeNotes []string
 	Alerts     []Alert
 	NAlerts    int
 	// Reconciled figures (BACI), when a release gives them.
-	Reconciled      []BalancePoint
+	Reconciled      []yearFigures
 	ReconciledChart template.HTML
 	Releases        []*ReleaseSummary
 	IsMember        bool
@@ -352,21 +355,24 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := memberData{Code: code, Name: c.Name(), Of: possessive(c.Name()), Years: years(own, china), Level: level, IsMember: country.IsASEANMember(code)}
+	v := h.view(r)
+	name := v.tr(c.Name())
+	d := memberData{Code: code, Name: name, Of: v.of(name), Years: years(own, china), Level: level, IsMember: country.IsASEANMember(code)}
 	if year == 0 {
 		year = latestYear(own, china)
 	}
 	d.Year = year
-	d.Charts.Balance, d.Charts.Flows = balanceCharts(d.Name, own, china)
-	d.Own, d.China = own.Point(year, 0), china.Point(year, 0)
-	if d.Own != nil {
-		d.OwnBal = amt(d.Own.Balance)
+	d.Charts.Balance, d.Charts.Flows = balanceCharts(v, d.Name, own, china)
+	ownPt, chinaPt := own.Point(year, 0), china.Point(year, 0)
+	d.Own, d.China = v.figures(ownPt), v.figures(chinaPt)
+	if ownPt != nil {
+		d.OwnBal = v.amt(ownPt.Balance)
 	}
-	if d.China != nil && d.China.Balance != nil {
-		d.ChinaBal = Amount{-*d.China.Balance, true}
+	if chinaPt != nil && chinaPt.Balance != nil {
+		d.ChinaBal = v.sum(-*chinaPt.Balance)
 	}
 	// Months, when some release has them.
-	if d.Charts.Monthly, d.MonthlyFrom, err = h.monthlyChart(ctx, code, d.Name); err != nil {
+	if d.Charts.Monthly, d.MonthlyFrom, err = h.monthlyChart(ctx, v, code, d.Name); err != nil {
 		return err
 	}
 	d.HasMonthly = d.Charts.Monthly != ""
@@ -375,17 +381,17 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(rec.Series) > 0 {
-		d.Reconciled = rec.Series
-		s := chart.Series{Name: "Balance", Class: "s5"}
+		s := chart.Series{Name: v.T("Balance"), Class: "s5"}
 		for _, p := range rec.Series {
+			d.Reconciled = append(d.Reconciled, yearFigures{p.Year, *v.figures(&p)})
 			if p.Balance != nil {
 				s.Points = append(s.Points, chart.Point{X: float64(p.Year), Label: strconv.Itoa(p.Year), Y: *p.Balance})
 			}
 		}
-		d.ReconciledChart = chart.Lines(possessive(d.Name)+" balance with China, reconciled figures",
-			"The balance in US$ from reconciled data: one value per flow, harmonised by the data's compiler from both sides' reports.", []chart.Series{s}, billions)
+		d.ReconciledChart = chart.Lines(v.T("%s balance with China, reconciled figures", v.of(d.Name)),
+			v.T("The balance in US$ from reconciled data: one value per flow, harmonised by the data's compiler from both sides' reports."), []chart.Series{s}, v.tick)
 	}
-	if d.Products, d.ProdFrom, d.Charts.Products, d.ProdOwn, err = h.productView(ctx, code, d.Name, year, level); err != nil {
+	if d.Products, d.ProdFrom, d.Charts.Products, d.ProdOwn, err = h.productView(ctx, v, code, d.Name, year, level); err != nil {
 		return err
 	}
 	mir, err := h.mon.Mirror(ctx, code, 0, DefaultCIFFOB)
@@ -393,12 +399,13 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Mirror = mir.Flows
-	d.MirrorRows = mirrorRows(mir.Flows)
-	d.Charts.Mirror = mirrorChart(code, d.Name, mir.Flows)
+	d.MirrorRows = v.mirrorRows(mir.Flows)
+	d.Charts.Mirror = mirrorChart(v, code, d.Name, mir.Flows)
 	if d.Surges, err = h.mon.Surges(ctx, code, year, DefaultSurgeSettings, false); err != nil {
 		return err
 	}
-	d.SurgeRows = surgeRows(d.Surges.Surges)
+	d.SurgeRows = v.surgeRows(d.Surges.Surges)
+	d.SurgeNotes = v.surgeNotes(d.Surges)
 	alerts, err := h.mon.Alerts(ctx)
 	if err != nil {
 		return err
@@ -407,7 +414,7 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 		if a.Member == code {
 			d.NAlerts++
 			if len(d.Alerts) < 6 {
-				d.Alerts = append(d.Alerts, a)
+				d.Alerts = append(d.Alerts, v.alerts([]Alert{a})...)
 			}
 		}
 	}
@@ -425,27 +432,27 @@ func (h *handlers) member(w http.ResponseWriter, r *http.Request) error {
 
 // monthlyChart draws a member's monthly trade with China, when some release
 // gives months: the member's own figures, or China's.
-func (h *handlers) monthlyChart(ctx context.Context, code, name string) (template.HTML, string, error) {
-	for _, view := range []struct {
+func (h *handlers) monthlyChart(ctx context.Context, v view, code, name string) (template.HTML, string, error) {
+	for _, side := range []struct {
 		rep, par, from string
 		flip           bool
-	}{{code, China, possessive(name) + " figures", false}, {China, code, "China's figures", true}} {
-		b, err := BalanceSeries(ctx, h.mon.Store, view.rep, view.par, tradefile.BasisReported, true)
+	}{{code, China, v.T("%s figures", v.of(name)), false}, {China, code, v.T("China's figures"), true}} {
+		b, err := BalanceSeries(ctx, h.mon.Store, side.rep, side.par, tradefile.BasisReported, true)
 		if err != nil {
 			return "", "", err
 		}
 		if len(b.Series) == 0 {
 			continue
 		}
-		exp := chart.Series{Name: "Exports to China", Class: "s1"}
-		imp := chart.Series{Name: "Imports from China", Class: "s2"}
+		exp := chart.Series{Name: v.T("Exports to China"), Class: "s1"}
+		imp := chart.Series{Name: v.T("Imports from China"), Class: "s2"}
 		for _, p := range b.Series {
 			e, i := p.Exports, p.Imports
-			if view.flip {
+			if side.flip {
 				e, i = i, e
 			}
-			pt := func(v float64) chart.Point {
-				return chart.Point{X: float64(p.Year*12 + p.Month), Label: fmt.Sprintf("%s %d", monthsLabel(1<<p.Month), p.Year), Y: v}
+			pt := func(y float64) chart.Point {
+				return chart.Point{X: float64(p.Year*12 + p.Month), Label: v.month(p.Year, p.Month), Y: y}
 			}
 			if e != nil {
 				exp.Points = append(exp.Points, pt(*e))
@@ -460,7 +467,7 @@ func (h *handlers) monthlyChart(ctx context.Context, code, name string) (templat
 				ss = append(ss, s)
 			}
 		}
-		return chart.Lines(possessive(name)+" trade with China, by month", "Monthly exports to and imports from China in US$, from "+view.from+".", ss, billions), view.from, nil
+		return chart.Lines(v.T("%s trade with China, by month", v.of(name)), v.T("Monthly exports to and imports from China in US$, from %s.", side.from), ss, v.tick), side.from, nil
 	}
 	return "", "", nil
 }
@@ -481,29 +488,29 @@ func (h *handlers) homeSection(r *http.Request) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
+	v := h.view(r)
 	d := struct {
 		Year             int
-		Own, China       *BalancePoint
 		OwnBal, ChinaBal Amount
 		OwnMissing       string
 		Total            Amount
 		Alerts           []Alert
-	}{Year: year, Own: own.Point(year, 0), China: china.Point(year, 0)}
-	if d.Own != nil {
-		d.OwnBal = amt(d.Own.Balance)
+	}{Year: year}
+	if p := own.Point(year, 0); p != nil {
+		d.OwnBal = v.amt(p.Balance)
 		var names []string
-		for _, m := range d.Own.Missing {
-			names = append(names, country.NameOf(m))
+		for _, m := range p.Missing {
+			names = append(names, v.country(m))
 		}
-		d.OwnMissing = strings.Join(names, ", ")
+		d.OwnMissing = v.list(names)
 	}
-	if d.China != nil {
-		d.Total = Amount{d.China.Total(), true}
-		if d.China.Balance != nil {
-			d.ChinaBal = Amount{-*d.China.Balance, true}
+	if p := china.Point(year, 0); p != nil {
+		d.Total = v.sum(p.Total())
+		if p.Balance != nil {
+			d.ChinaBal = v.sum(-*p.Balance)
 		}
 	}
-	d.Alerts = alerts[:min(3, len(alerts))]
+	d.Alerts = v.alerts(alerts[:min(3, len(alerts))])
 	return h.site.RenderFragment(r, "trade", "home-section", d)
 }
 
@@ -515,9 +522,10 @@ func (h *handlers) partySection(r *http.Request, party *browse.Party) (template.
 	}
 	code := strings.ToUpper(party.ID)
 	ctx := r.Context()
-	member, name, url := code, country.NameOf(code), "/trade/"+party.ID
+	v := h.view(r)
+	member, name, url := code, v.country(code), "/trade/"+party.ID
 	if code == China {
-		member, name, url = country.ASEAN, "ASEAN", "/trade"
+		member, name, url = country.ASEAN, v.country(country.ASEAN), "/trade"
 	} else if !country.IsASEANMember(code) {
 		return "", nil
 	}
@@ -529,18 +537,19 @@ func (h *handlers) partySection(r *http.Request, party *browse.Party) (template.
 	if year == 0 {
 		return "", nil
 	}
+	ownPt, chinaPt := own.Point(year, 0), china.Point(year, 0)
 	d := struct {
 		Name, Of, URL    string
 		IsChina          bool
 		Year             int
-		Own, China       *BalancePoint
+		Own, China       *figures
 		OwnBal, ChinaBal Amount
-	}{Name: name, Of: possessive(name), URL: url, IsChina: code == China, Year: year, Own: own.Point(year, 0), China: china.Point(year, 0)}
-	if d.Own != nil {
-		d.OwnBal = amt(d.Own.Balance)
+	}{Name: name, Of: v.of(name), URL: url, IsChina: code == China, Year: year, Own: v.figures(ownPt), China: v.figures(chinaPt)}
+	if ownPt != nil {
+		d.OwnBal = v.amt(ownPt.Balance)
 	}
-	if d.China != nil && d.China.Balance != nil {
-		d.ChinaBal = Amount{-*d.China.Balance, true}
+	if chinaPt != nil && chinaPt.Balance != nil {
+		d.ChinaBal = v.sum(-*chinaPt.Balance)
 	}
 	return h.site.RenderFragment(r, "trade", "party-section", d)
 }
