@@ -83,48 +83,38 @@ func Derive(claim, designating, host string) (state, rule string) {
 	switch {
 	case d == StanceConfirmed && h == StanceConfirmed:
 		return DesignationConfirmed, "China's designating authority and the host government both confirm the label."
-	case d == StanceConfirmed && (h == StanceDenied || h == StanceWithdrawn):
-		return DesignationDisputed, fmt.Sprintf("China's designating authority confirms the label; the host government has %s it.", verb(h))
-	case h == StanceConfirmed && (d == StanceDenied || d == StanceWithdrawn):
-		return DesignationDisputed, fmt.Sprintf("The host government confirms the label; China's designating authority has %s it.", verb(d))
+	case d == StanceConfirmed && h == StanceDenied:
+		return DesignationDisputed, "China's designating authority confirms the label; the host government has denied it."
+	case d == StanceConfirmed && h == StanceWithdrawn:
+		return DesignationDisputed, "China's designating authority confirms the label; the host government has withdrawn its confirmation of it."
+	case h == StanceConfirmed && d == StanceDenied:
+		return DesignationDisputed, "The host government confirms the label; China's designating authority has denied it."
+	case h == StanceConfirmed && d == StanceWithdrawn:
+		return DesignationDisputed, "The host government confirms the label; China's designating authority has withdrawn its confirmation of it."
 	case d == StanceConfirmed:
 		return DesignationClaimed, "China's designating authority confirms the label; the host government has not attested it."
 	case h == StanceConfirmed:
 		return DesignationClaimed, "The host government confirms the label; China's designating authority has not attested it."
 	case d == StanceWithdrawn || h == StanceWithdrawn:
 		return DesignationWithdrawn, "The label's confirmation was withdrawn, and no confirmation stands."
-	case claim == StanceClaimed && (d == StanceDenied || h == StanceDenied):
-		return DesignationDisputed, "The sponsor side claims the label; " + denier(d, h) + " denies it."
+	case claim == StanceClaimed && d == StanceDenied && h == StanceDenied:
+		return DesignationDisputed, "The sponsor side claims the label; China's designating authority and the host government both deny it."
+	case claim == StanceClaimed && d == StanceDenied:
+		return DesignationDisputed, "The sponsor side claims the label; China's designating authority denies it."
+	case claim == StanceClaimed && h == StanceDenied:
+		return DesignationDisputed, "The sponsor side claims the label; the host government denies it."
 	case claim == StanceClaimed:
 		return DesignationClaimed, "The sponsor side claims the label; neither China's designating authority nor the host government has attested it."
-	case d == StanceDenied || h == StanceDenied:
-		return DesignationDenied, denierCap(d, h) + " denies the label, and nobody claims it."
+	case d == StanceDenied && h == StanceDenied:
+		return DesignationDenied, "China's designating authority and the host government both deny the label, and nobody claims it."
+	case d == StanceDenied:
+		return DesignationDenied, "China's designating authority denies the label, and nobody claims it."
+	case h == StanceDenied:
+		return DesignationDenied, "The host government denies the label, and nobody claims it."
 	case claim == StanceWithdrawn:
 		return DesignationWithdrawn, "The sponsor side withdrew its claim."
 	}
 	return DesignationNone, "Nobody has claimed or attested the label."
-}
-
-func verb(stance string) string {
-	if stance == StanceDenied {
-		return "denied"
-	}
-	return "withdrawn its confirmation of"
-}
-
-func denier(d, h string) string {
-	switch {
-	case d == StanceDenied && h == StanceDenied:
-		return "China's designating authority and the host government both"
-	case d == StanceDenied:
-		return "China's designating authority"
-	}
-	return "the host government"
-}
-
-func denierCap(d, h string) string {
-	s := denier(d, h)
-	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // Actions of designation records.
