@@ -40,7 +40,8 @@ func (h *handlers) elections(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := electionsData{Country: country, Day: h.m.now().UTC().Format("2006-01-02"), Exposed: map[string]int{}}
+	l := h.site.Locale(r)
+	d := electionsData{labels: labels{l}, Country: country, Day: h.m.now().UTC().Format("2006-01-02"), Exposed: map[string]int{}}
 	if d.States, _, err = h.stateOptions(r.Context()); err != nil {
 		return err
 	}
@@ -62,18 +63,19 @@ func (h *handlers) elections(w http.ResponseWriter, r *http.Request) error {
 			rows[e.State] = row
 			order = append(order, e.State)
 		}
-		class := "s4"
+		class, day := "s4", e.Date
 		if e.Upcoming {
-			class = "s2"
+			class, day = "s2", e.LastDay
 			t, _ = time.Parse("2006-01-02", e.LastDay)
 		}
-		row.Events = append(row.Events, chart.Event{Date: t, Label: e.Name + " (" + e.DateStatus + ")", Href: "/records/" + strconv.FormatUint(e.Index, 10), Class: class})
+		row.Events = append(row.Events, chart.Event{Date: t, DateText: when(l, day), Label: e.Name + " (" + l.T(e.DateStatus) + ")",
+			Href: "/records/" + strconv.FormatUint(e.Index, 10), Class: class})
 	}
 	var trows []chart.Row
 	for _, s := range order {
 		trows = append(trows, *rows[s])
 	}
-	d.Chart = chart.Timeline("Elections in the member states", "Each dot is an election: past ones in one colour, upcoming ones (at the last day they may be held) in another.", trows)
+	d.Chart = chart.Timeline(l.T("Elections in the member states"), l.T("Each dot is an election: past ones in one colour, upcoming ones (at the last day they may be held) in another."), trows)
 	all, _, err := List(r.Context(), h.site.Node.Store, Filter{Country: country}, 0)
 	if err != nil {
 		return err

@@ -9,11 +9,13 @@ import (
 	"strings"
 
 	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
 type listData struct {
+	labels
 	Filter       Filter
 	Query        template.URL // the filter as a query string
 	Items        []*Summary
@@ -33,7 +35,7 @@ type listData struct {
 }
 
 // TotalText is the sum of the reported amounts, for people.
-func (d listData) TotalText() string { return USD(d.TotalUSD) }
+func (d listData) TotalText() string { return d.Dollars(d.TotalUSD) }
 
 // figure is a chart with its caption.
 type figure struct {
@@ -43,7 +45,8 @@ type figure struct {
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	d := listData{Sectors: Sectors, Statuses: Statuses, Designations: DesignationStates, SponsorTypes: SponsorTypes}
+	l := h.site.Locale(r)
+	d := listData{labels: labels{l}, Sectors: Sectors, Statuses: Statuses, Designations: DesignationStates, SponsorTypes: SponsorTypes}
 	var err error
 	if d.States, _, err = h.stateOptions(ctx); err != nil {
 		return err
@@ -87,14 +90,14 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 			d.WithAmount++
 		}
 	}
-	d.Charts = summaryCharts(all, d.Filter)
+	d.Charts = summaryCharts(l, all, d.Filter)
 	return h.site.Render(w, r, http.StatusOK, "projects-list", d)
 }
 
 // summaryCharts draws the projects a filter selects by country, sector,
 // status, designation and amount; each bar links to the list narrowed to
 // it.
-func summaryCharts(all []*Summary, f Filter) []figure {
+func summaryCharts(l *i18n.Locale, all []*Summary, f Filter) []figure {
 	if len(all) == 0 {
 		return nil
 	}
@@ -142,6 +145,9 @@ func summaryCharts(all []*Summary, f Filter) []figure {
 	for _, p := range all {
 		hostName[p.Host] = p.HostName
 	}
+	tr := func(title func(string) string) func(string) string {
+		return func(code string) string { return l.T(title(code)) }
+	}
 	byCountry := count(func(p *Summary) []string { return []string{p.Host} }, func(k string) string { return hostName[k] })
 	bySector := count(func(p *Summary) []string {
 		var top []string
@@ -151,13 +157,13 @@ func summaryCharts(all []*Summary, f Filter) []figure {
 			}
 		}
 		return top
-	}, Sectors.Title)
-	byStatus := count(func(p *Summary) []string { return []string{p.Status} }, Statuses.Title)
+	}, tr(Sectors.Title))
+	byStatus := count(func(p *Summary) []string { return []string{p.Status} }, tr(Statuses.Title))
 	// Statuses in lifecycle order rather than by count.
 	sort.SliceStable(byStatus, func(i, j int) bool {
 		return slices.Index(Statuses.Codes(), byStatus[i].key) < slices.Index(Statuses.Codes(), byStatus[j].key)
 	})
-	byDesignation := count(func(p *Summary) []string { return []string{p.Designation} }, DesignationTitle)
+	byDesignation := count(func(p *Summary) []string { return []string{p.Designation} }, tr(DesignationTitle))
 	var amounts []tally
 	sums := map[string]float64{}
 	for _, p := range all {
@@ -171,14 +177,18 @@ func summaryCharts(all []*Summary, f Filter) []figure {
 	sort.Slice(amounts, func(i, j int) bool { return amounts[i].n > amounts[j].n })
 
 	figs := []figure{
-		{chart.Bars("Projects by host country", "How many projects each member state hosts.", bars(byCountry, "country", nil), nil), "Projects by host country."},
-		{chart.Bars("Projects by sector", "How many projects are in each OC4IDS sector; a project may be in several.", bars(bySector, "sector", nil), nil), "Projects by OC4IDS sector; a project may count in several."},
-		{chart.Bars("Projects by status", "How many projects are at each OC4IDS lifecycle stage.", bars(byStatus, "status", nil), nil), "Projects by lifecycle status."},
-		{chart.Bars("Belt and Road designation", "How many projects are in each designation state.", bars(byDesignation, "designation", designationClass), nil), "Belt and Road designation, as derived from the attestations in the register."},
+		{chart.Bars(l.T("Projects by host country"), l.T("How many projects each member state hosts."), bars(byCountry, "country", nil), l.Number),
+			l.T("Projects by host country.")},
+		{chart.Bars(l.T("Projects by sector"), l.T("How many projects are in each OC4IDS sector; a project may be in several."), bars(bySector, "sector", nil), l.Number),
+			l.T("Projects by OC4IDS sector; a project may count in several.")},
+		{chart.Bars(l.T("Projects by status"), l.T("How many projects are at each OC4IDS lifecycle stage."), bars(byStatus, "status", nil), l.Number),
+			l.T("Projects by lifecycle status.")},
+		{chart.Bars(l.T("Belt and Road designation"), l.T("How many projects are in each designation state."), bars(byDesignation, "designation", designationClass), l.Number),
+			l.T("Belt and Road designation, as derived from the attestations in the register.")},
 	}
 	if len(amounts) > 0 {
-		figs = append(figs, figure{chart.Bars("Reported amounts by host country", "The sum of the US dollar amounts reported for the projects of each host country.", bars(amounts, "country", nil), shortUSD),
-			"Sum of the US dollar amounts reported with each project (its budget, or else its financing), leaving out projects counted in another. Figures are as each source reports them: AidData's are in constant 2017 dollars, others in dollars of their day, so the sums are indicative only."})
+		figs = append(figs, figure{chart.Bars(l.T("Reported amounts by host country"), l.T("The sum of the US dollar amounts reported for the projects of each host country."), bars(amounts, "country", nil), shortUSD(l)),
+			l.T("Sum of the US dollar amounts reported with each project (its budget, or else its financing), leaving out projects counted in another. Figures are as each source reports them: AidData's are in constant 2017 dollars, others in dollars of their day, so the sums are indicative only.")})
 	}
 	return figs
 }

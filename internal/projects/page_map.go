@@ -1,12 +1,12 @@
 package projects
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/kongsi/kongsi/internal/geomap"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 )
 
@@ -43,15 +43,18 @@ func statusClass(p *Summary) string {
 	return "s4"
 }
 
-var statusLegend = []legendItem{
-	{"s3", "Identification or preparation"}, {"s2", "Implementation"}, {"s6", "Stalled or suspended"},
-	{"s5", "Completed or in operation"}, {"s4", "Decommissioning or decommissioned"}, {"neg", "Cancelled"},
+// statusLegend is the legend of the map coloured by status.
+func statusLegend(l *i18n.Locale) []legendItem {
+	return []legendItem{
+		{"s3", l.T("Identification or preparation")}, {"s2", l.T("Implementation")}, {"s6", l.T("Stalled or suspended")},
+		{"s5", l.T("Completed or in operation")}, {"s4", l.T("Decommissioning or decommissioned")}, {"neg", l.T("Cancelled")},
+	}
 }
 
-func designationLegend() []legendItem {
+func designationLegend(l *i18n.Locale) []legendItem {
 	var out []legendItem
 	for _, s := range DesignationStates {
-		out = append(out, legendItem{designationClass(s.Code), s.Title})
+		out = append(out, legendItem{designationClass(s.Code), l.T(s.Title)})
 	}
 	return out
 }
@@ -62,12 +65,13 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := mapData{Filter: f, Query: template.URL(f.Values().Encode()), Color: r.URL.Query().Get("color")}
+	l := h.site.Locale(r)
+	d := mapData{labels: labels{l}, Filter: f, Query: template.URL(f.Values().Encode()), Color: r.URL.Query().Get("color")}
 	switch d.Color {
 	case "", "designation":
-		d.Color, d.Legend = "designation", designationLegend()
+		d.Color, d.Legend = "designation", designationLegend(l)
 	case "status":
-		d.Legend = statusLegend
+		d.Legend = statusLegend(l)
 	default:
 		return problem.Invalid("color", "param.enum", "color is designation or status")
 	}
@@ -76,7 +80,7 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Total = len(all)
-	m := &geomap.Map{Title: "Projects in the region", Width: 960}
+	m := &geomap.Map{Title: l.T("Projects in the region"), Width: 960}
 	hosts := map[string]bool{}
 	for _, p := range all {
 		if p.Lon == nil || p.Lat == nil {
@@ -89,7 +93,7 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 			class = statusClass(p)
 		}
 		m.Points = append(m.Points, geomap.Point{Lon: *p.Lon, Lat: *p.Lat, Href: p.URL, Class: class, Size: 6,
-			Label: fmt.Sprintf("%s (%s): %s; Belt and Road %s", p.Name, p.HostName, p.StatusLabel(), strings.ToLower(p.DesignationTitle))})
+			Label: l.T("%s (%s): %s; Belt and Road %s", p.Name, p.HostName, d.StatusOf(p), strings.ToLower(d.Label("designation", p.Designation)))})
 		hosts[p.Host] = true
 	}
 	for _, c := range geomap.Countries() {
@@ -97,7 +101,11 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 			m.Countries = append(m.Countries, geomap.CountryStyle{ISO3: c.ISO3, Class: "highlight", Href: "/projects/map?" + withParam(f, "country", strings.ToLower(c.ISO3), d.Color)})
 		}
 	}
-	m.Desc = fmt.Sprintf("A map of China and Southeast Asia with %d projects as dots, coloured by %s; the table below lists the same projects.", len(d.Items), d.Color)
+	if d.Color == "status" {
+		m.Desc = l.T("A map of China and Southeast Asia with %d projects as dots, coloured by status; the table below lists the same projects.", len(d.Items))
+	} else {
+		m.Desc = l.T("A map of China and Southeast Asia with %d projects as dots, coloured by designation; the table below lists the same projects.", len(d.Items))
+	}
 	if d.Map, err = m.SVG(); err != nil {
 		return err
 	}

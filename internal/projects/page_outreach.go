@@ -36,7 +36,8 @@ type outreachData struct {
 func (h *handlers) outreachData(r *http.Request) (*outreachData, error) {
 	ctx := r.Context()
 	today := h.m.now()
-	d := &outreachData{Day: today.UTC().Format("2006-01-02"), ByType: map[string]int{}}
+	l := h.site.Locale(r)
+	d := &outreachData{labels: labels{l}, Day: today.UTC().Format("2006-01-02"), ByType: map[string]int{}}
 	all, _, err := List(ctx, h.site.Node.Store, Filter{}, 0)
 	if err != nil {
 		return nil, err
@@ -78,7 +79,7 @@ func (h *handlers) outreachData(r *http.Request) (*outreachData, error) {
 	for _, p := range d.Projects {
 		bars = append(bars, chart.Bar{Label: p.Name, Value: float64(p.Intensity.Total), Href: "/projects/" + p.Project + "#outreach"})
 	}
-	d.Chart = chart.Bars("Outreach reported per project", "How many consultations, community programmes and CSR activities each project's sponsors reported.", bars, nil)
+	d.Chart = chart.Bars(l.T("Outreach reported per project"), l.T("How many consultations, community programmes and CSR activities each project's sponsors reported."), bars, l.Number)
 	return d, nil
 }
 

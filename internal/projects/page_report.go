@@ -115,18 +115,19 @@ func (h *handlers) report(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := reportData{Filter: f, Query: template.URL(f.Values().Encode()), Report: rep}
+	l := h.site.Locale(r)
+	d := reportData{labels: labels{l}, Filter: f, Query: template.URL(f.Values().Encode()), Report: rep}
 	var rows []chart.StackRow
 	for _, row := range rep.Rows {
 		if row.Unconfirmed+row.Disputed+row.Stalled+row.Suspended+row.Cancelled == 0 {
 			continue
 		}
-		rows = append(rows, chart.StackRow{Label: row.Title, Href: "/projects?sponsor_type=" + row.SponsorType,
+		rows = append(rows, chart.StackRow{Label: l.T(row.Title), Href: "/projects?sponsor_type=" + row.SponsorType,
 			Values: []float64{float64(row.Unconfirmed), float64(row.Disputed), float64(row.Stalled), float64(row.Suspended), float64(row.Cancelled)}})
 	}
-	d.Chart = chart.Stacked("Unconfirmed labels and troubled projects by sponsor type",
-		"For each type of sponsor, how many of its projects have an unconfirmed or disputed Belt and Road label, and how many are stalled, suspended or cancelled.",
-		chart.SeriesNamed("Claimed, not confirmed", "Disputed", "Stalled", "Suspended", "Cancelled"), rows, nil)
+	d.Chart = chart.Stacked(l.T("Unconfirmed labels and troubled projects by sponsor type"),
+		l.T("For each type of sponsor, how many of its projects have an unconfirmed or disputed Belt and Road label, and how many are stalled, suspended or cancelled."),
+		chart.SeriesNamed(l.T("Claimed, not confirmed"), l.T("Disputed"), l.T("Stalled"), l.T("Suspended"), l.T("Cancelled")), rows, l.Number)
 	return h.site.Render(w, r, http.StatusOK, "projects-report", d)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -23,15 +24,20 @@ type riskData struct {
 
 // weightLine explains one part of the score on the page.
 type weightLine struct {
-	Name, Max, How string
+	Name string
+	Max  float64
+	How  string
 }
 
-var weights = []weightLine{
-	{"Upcoming elections", "30", "The nearest national (30) or local (15) election in the host state within 24 months, times (1 − days until it ÷ 730). An election not yet scheduled counts from the last day it is due by."},
-	{"Status", "25", "Stalled or suspended 25; implementation 20; preparation 15; identification 10; completion 8; in operation 5; decommissioning 2. Works and money under way but not delivered are the most exposed."},
-	{"Outreach in the last 12 months", "20", "No activity reported 20; one 12; two 6; three or more 0. Projects with the people's support are hard to campaign against."},
-	{"Belt and Road designation", "15", "Disputed 15; withdrawn 10; claimed but not confirmed 8; denied 5; confirmed or none 0."},
-	{"Sponsor type", "10", "The most exposed sponsor: private company 10 (failed private ventures tarnish the label); state-owned enterprise 7 (a state-to-state matter in campaigns); policy bank 5; government 3."},
+// weights explain the parts of the score.
+func weights(l *i18n.Locale) []weightLine {
+	return []weightLine{
+		{l.T("Upcoming elections"), 30, l.T("The nearest national (30) or local (15) election in the host state within 24 months, times (1 − days until it ÷ 730). An election not yet scheduled counts from the last day it is due by.")},
+		{l.T("Status"), 25, l.T("Stalled or suspended 25; implementation 20; preparation 15; identification 10; completion 8; in operation 5; decommissioning 2. Works and money under way but not delivered are the most exposed.")},
+		{l.T("Outreach in the last 12 months"), 20, l.T("No activity reported 20; one 12; two 6; three or more 0. Projects with the people's support are hard to campaign against.")},
+		{l.T("Belt and Road designation"), 15, l.T("Disputed 15; withdrawn 10; claimed but not confirmed 8; denied 5; confirmed or none 0.")},
+		{l.T("Sponsor type"), 10, l.T("The most exposed sponsor: private company 10 (failed private ventures tarnish the label); state-owned enterprise 7 (a state-to-state matter in campaigns); policy bank 5; government 3.")},
+	}
 }
 
 func (h *handlers) risk(w http.ResponseWriter, r *http.Request) error {
@@ -41,11 +47,12 @@ func (h *handlers) risk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	today := h.m.now()
-	d := riskData{Filter: f, Query: template.URL(f.Values().Encode()), Day: today.UTC().Format("2006-01-02"), Weights: weights}
+	l := h.site.Locale(r)
+	d := riskData{labels: labels{l}, Filter: f, Query: template.URL(f.Values().Encode()), Day: today.UTC().Format("2006-01-02"), Weights: weights(l)}
 	if d.States, _, err = h.stateOptions(ctx); err != nil {
 		return err
 	}
-	if d.Scores, err = RiskList(ctx, h.site.Node.Store, f, today); err != nil {
+	if d.Scores, err = riskList(ctx, l, h.site.Node.Store, f, today); err != nil {
 		return err
 	}
 	var rows []chart.StackRow
@@ -62,8 +69,8 @@ func (h *handlers) risk(w http.ResponseWriter, r *http.Request) error {
 			rows = append(rows, row)
 		}
 	}
-	d.Chart = chart.Stacked("The most exposed projects", "The 25 highest political risk scores, each bar split into its five parts.",
-		chart.SeriesNamed("Elections", "Status", "Outreach", "Designation", "Sponsors"), rows, nil)
+	d.Chart = chart.Stacked(l.T("The most exposed projects"), l.T("The 25 highest political risk scores, each bar split into its five parts."),
+		chart.SeriesNamed(l.T("Elections"), l.T("Status"), l.T("Outreach"), l.T("Designation"), l.T("Sponsors")), rows, l.Number)
 	return h.site.Render(w, r, http.StatusOK, "projects-risk", d)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/chart"
 	"github.com/kongsi/kongsi/internal/geomap"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/web"
 )
@@ -69,7 +70,9 @@ type Detail struct {
 	OC4IDS      string           `json:"oc4ids_url"`
 }
 
-func (h *handlers) detail(ctx context.Context, id string) (*Detail, error) {
+// detail gathers what the register holds about a project; the risk score
+// is explained in a language.
+func (h *handlers) detail(ctx context.Context, l *i18n.Locale, id string) (*Detail, error) {
 	if !ValidID(id) {
 		return nil, problem.NotFound("id", "project.unknown", "there is no project %q", id)
 	}
@@ -136,7 +139,7 @@ func (h *handlers) detail(ctx context.Context, id string) (*Detail, error) {
 	for _, o := range d.Outreach {
 		days = append(days, o.LastDay)
 	}
-	d.Risk = ComputeScore(riskInput(s, days, elections), today)
+	d.Risk = computeScore(l, riskInput(s, days, elections), today)
 	return d, nil
 }
 
@@ -162,15 +165,16 @@ type showData struct {
 
 func (h *handlers) show(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	d, err := h.detail(ctx, r.PathValue("id"))
+	l := h.site.Locale(r)
+	d, err := h.detail(ctx, l, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	sd := showData{Detail: d, States: DesignationStates}
+	sd := showData{labels: labels{l}, Detail: d, States: DesignationStates}
 	if sd.Names, err = partyNames(ctx, h.site); err != nil {
 		return err
 	}
-	if sd.Map, err = projectMap(d); err != nil {
+	if sd.Map, err = projectMap(l, d); err != nil {
 		return err
 	}
 	for _, o := range d.Outreach {
@@ -191,13 +195,13 @@ func (h *handlers) show(w http.ResponseWriter, r *http.Request) error {
 	if sd.AllElections, err = Elections(ctx, h.site.Node.Store, d.Host); err != nil {
 		return err
 	}
-	sd.Timeline = projectTimeline(d, sd.AllElections)
+	sd.Timeline = projectTimeline(l, d, sd.AllElections)
 	return h.site.Render(w, r, http.StatusOK, "projects-show", sd)
 }
 
 // projectMap draws the project's location in its host country, with the
 // places of its outreach.
-func projectMap(d *Detail) (template.HTML, error) {
+func projectMap(l *i18n.Locale, d *Detail) (template.HTML, error) {
 	iso := strings.ToUpper(d.Host)
 	if _, ok := geomap.Lookup(iso); !ok {
 		return "", nil
@@ -205,20 +209,20 @@ func projectMap(d *Detail) (template.HTML, error) {
 	m := &geomap.Map{
 		Width:     480,
 		Title:     d.Name,
-		Desc:      fmt.Sprintf("Map of %s showing where the project is", d.HostName),
+		Desc:      l.T("Map of %s showing where the project is.", d.HostName),
 		Countries: []geomap.CountryStyle{{ISO3: iso, Class: "highlight"}},
 	}
-	if l := d.Body.Location; l != nil {
-		if l.Geometry != nil {
-			m.Shapes = append(m.Shapes, geomap.Shape{GeoJSON: l.GeoJSON(), Label: l.Description, Class: "s1"})
-		} else if len(l.Point) == 2 {
-			m.Points = append(m.Points, geomap.Point{Lon: l.Point[0], Lat: l.Point[1], Label: l.Description, Class: "s1", Size: 6})
+	if loc := d.Body.Location; loc != nil {
+		if loc.Geometry != nil {
+			m.Shapes = append(m.Shapes, geomap.Shape{GeoJSON: loc.GeoJSON(), Label: loc.Description, Class: "s1"})
+		} else if len(loc.Point) == 2 {
+			m.Points = append(m.Points, geomap.Point{Lon: loc.Point[0], Lat: loc.Point[1], Label: loc.Description, Class: "s1", Size: 6})
 		}
-		m.Desc += " (" + l.Description + ")"
+		m.Desc = l.T("Map of %s showing where the project is (%s).", d.HostName, loc.Description)
 	}
 	for _, o := range d.Outreach {
 		if o.Body != nil && o.Body.Location != nil && len(o.Body.Location.Point) == 2 {
-			m.Points = append(m.Points, geomap.Point{Lon: o.Body.Location.Point[0], Lat: o.Body.Location.Point[1], Label: "Outreach: " + o.Title, Href: "/records/" + fmt.Sprint(o.Index), Class: "s5"})
+			m.Points = append(m.Points, geomap.Point{Lon: o.Body.Location.Point[0], Lat: o.Body.Location.Point[1], Label: l.T("Outreach: %s", o.Title), Href: "/records/" + fmt.Sprint(o.Index), Class: "s5"})
 		}
 	}
 	if len(m.Shapes) > 0 || len(m.Points) > 0 {
@@ -244,7 +248,6 @@ func projectMap(d *Detail) (template.HTML, error) {
 		m.Bounds = geomap.Bounds{West: max(cx-w/2, -180), South: max(cy-h/2, -85), East: min(cx+w/2, 180), North: min(cy+h/2, 85)}
 		m.Countries = append(m.Countries, neighbours(iso)...)
 	}
-	m.Desc += "."
 	return m.SVG()
 }
 
@@ -270,16 +273,18 @@ func neighbours(iso string) []geomap.CountryStyle {
 
 // projectTimeline draws what happened to a project, by the dates the
 // records speak of: milestones, status, designation, outreach, elections.
-func projectTimeline(d *Detail, elections []*Election) template.HTML {
+func projectTimeline(l *i18n.Locale, d *Detail, elections []*Election) template.HTML {
 	at := func(s string) (time.Time, bool) {
 		t, _, ok := DateRange(s)
 		return t, ok
 	}
-	rows := []chart.Row{{Label: "Milestones"}, {Label: "Status"}, {Label: "Designation"}, {Label: "Outreach"}, {Label: "Elections in " + d.HostName, Href: "/elections?country=" + d.Host}}
+	x := labels{l}
+	rows := []chart.Row{{Label: l.T("Milestones")}, {Label: l.T("Status")}, {Label: l.T("Designation")}, {Label: l.T("Outreach")},
+		{Label: l.T("Elections in %s", d.HostName), Href: "/elections?country=" + d.Host}}
 	for _, m := range d.Body.Milestones {
 		if t, ok := at(m.Date); ok {
 			class := map[string]string{"met": "s5", "scheduled": "s3", "not-met": "neg"}[m.Status]
-			rows[0].Events = append(rows[0].Events, chart.Event{Date: t, Label: m.Title + " (" + MilestoneStatuses.Title(m.Status) + ")", Class: class})
+			rows[0].Events = append(rows[0].Events, chart.Event{Date: t, DateText: when(l, m.Date), Label: m.Title + " (" + x.Label("milestone-status", m.Status) + ")", Class: class})
 		}
 	}
 	for _, r := range d.Records {
@@ -287,7 +292,7 @@ func projectTimeline(d *Detail, elections []*Election) template.HTML {
 		if !ok {
 			continue
 		}
-		e := chart.Event{Date: t, Label: r.KindTitle + ": " + r.Summary, Href: r.URL}
+		e := chart.Event{Date: t, DateText: when(l, r.Date), Label: l.T(r.KindTitle) + ": " + x.SummaryOf(r), Href: r.URL}
 		switch r.Kind {
 		case KindProject, KindStatus:
 			e.Class = "s1"
@@ -302,11 +307,12 @@ func projectTimeline(d *Detail, elections []*Election) template.HTML {
 	}
 	for _, e := range elections {
 		if t, ok := at(e.LastDay); ok {
-			class, label := "s4", e.Name+" (held)"
+			class := "s4"
 			if e.DateStatus != "held" {
-				class, label = "s2", e.Name+" ("+e.DateStatus+")"
+				class = "s2"
 			}
-			rows[4].Events = append(rows[4].Events, chart.Event{Date: t, Label: label, Class: class, Href: "/records/" + fmt.Sprint(e.Index)})
+			label := e.Name + " (" + x.Label("date-status", e.DateStatus) + ")"
+			rows[4].Events = append(rows[4].Events, chart.Event{Date: t, DateText: l.Date(t), Label: label, Class: class, Href: "/records/" + fmt.Sprint(e.Index)})
 		}
 	}
 	var keep []chart.Row
@@ -315,11 +321,11 @@ func projectTimeline(d *Detail, elections []*Election) template.HTML {
 			keep = append(keep, r)
 		}
 	}
-	return chart.Timeline("The project's timeline", "Milestones, status records, designation steps, outreach and the host's elections, at the dates they speak of.", keep)
+	return chart.Timeline(l.T("The project's timeline"), l.T("Milestones, status records, designation steps, outreach and the host's elections, at the dates they speak of."), keep)
 }
 
 func (h *handlers) apiShow(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.detail(r.Context(), r.PathValue("id"))
+	d, err := h.detail(r.Context(), english, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -75,11 +75,11 @@ package projects
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"slices"
 	"time"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/projector"
 )
@@ -172,14 +172,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "projects/<host>-<name>",
 			Roles:       []string{RoleDevelopment, ledger.RoleGovernance, RoleSponsor},
 			Check:       checkStatus,
-			Summary: func(b json.RawMessage) string {
-				var s StatusBody
-				json.Unmarshal(b, &s)
-				if s.Halt != nil {
-					return fmt.Sprintf("Status: %s, %s", Statuses.Title(s.Status), s.Halt.State)
-				}
-				return "Status: " + Statuses.Title(s.Status)
-			},
+			Summary:     kindSummary(KindStatus),
 		},
 		{
 			Name: KindDesignation, Title: "Belt and Road designation",
@@ -189,11 +182,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "projects/<project>/designation",
 			Roles:       []string{RoleBRIDesignation, RoleDevelopment, ledger.RoleGovernance, RoleSponsor},
 			Check:       checkDesignation,
-			Summary: func(b json.RawMessage) string {
-				var d DesignationBody
-				json.Unmarshal(b, &d)
-				return "Belt and Road label: " + actionTitle(d.Action)
-			},
+			Summary:     kindSummary(KindDesignation),
 		},
 		{
 			Name: KindOutreach, Title: "Community outreach",
@@ -213,11 +202,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "projects/<project>/outreach/<name>/comments/<name>",
 			Roles:       []string{RoleDevelopment, ledger.RoleGovernance},
 			Check:       checkComment,
-			Summary: func(b json.RawMessage) string {
-				var c CommentBody
-				json.Unmarshal(b, &c)
-				return "Comment: " + CommentStances.Title(c.Stance)
-			},
+			Summary:     kindSummary(KindComment),
 		},
 		{
 			Name: KindElection, Title: "Election",
@@ -230,6 +215,38 @@ func (*Module) Kinds() []*ledger.Kind {
 			Summary:     summary("name"),
 		},
 	}
+}
+
+// kindSummary sums up the records of a kind, in English, for the log.
+func kindSummary(kind string) func(json.RawMessage) string {
+	return func(b json.RawMessage) string {
+		s, _ := recordSummary(english, kind, b)
+		return s
+	}
+}
+
+// recordSummary sums up a record of a kind whose summary the module makes
+// from its body, in a language; ok is false for other kinds, whose summary
+// is what the record says (a name, a title).
+func recordSummary(l *i18n.Locale, kind string, b json.RawMessage) (s string, ok bool) {
+	switch kind {
+	case KindStatus:
+		var s StatusBody
+		json.Unmarshal(b, &s)
+		if s.Halt != nil {
+			return l.T("Status: %s, %s", l.T(Statuses.Title(s.Status)), l.T(s.Halt.State)), true
+		}
+		return l.T("Status: %s", l.T(Statuses.Title(s.Status))), true
+	case KindDesignation:
+		var d DesignationBody
+		json.Unmarshal(b, &d)
+		return l.T("Belt and Road label: %s", l.T(actionTitle(d.Action))), true
+	case KindComment:
+		var c CommentBody
+		json.Unmarshal(b, &c)
+		return l.T("Comment: %s", l.T(CommentStances.Title(c.Stance))), true
+	}
+	return "", false
 }
 
 // Projections are the module's projections.

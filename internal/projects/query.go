@@ -127,52 +127,8 @@ type Summary struct {
 	URL              string       `json:"url"`
 }
 
-// StatusLabel is the status as people read it: "Implementation
-// (construction), suspended".
-func (s *Summary) StatusLabel() string {
-	if s.Halt != "" {
-		return s.StatusTitle + ", " + s.Halt
-	}
-	return s.StatusTitle
-}
-
-// SectorTitles names the sectors.
-func (s *Summary) SectorTitles() []string { return titles(Sectors, s.Sectors) }
-
-// SponsorTypeTitles names the sponsor types.
-func (s *Summary) SponsorTypeTitles() []string { return titles(SponsorTypes, s.SponsorTypes) }
-
-// AmountText is the reported amount, for people.
-func (s *Summary) AmountText() string {
-	if s.AmountUSD == nil {
-		return ""
-	}
-	return USD(*s.AmountUSD)
-}
-
-// LonText and LatText write the project's position to 1/1000 of a degree.
-func (s *Summary) LonText() string { return coord(s.Lon) }
-
-// LatText: see LonText.
-func (s *Summary) LatText() string { return coord(s.Lat) }
-
-func coord(f *float64) string {
-	if f == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*f, 'f', 3, 64)
-}
-
 // BadgeClass is the badge style of the project's designation.
 func (s *Summary) BadgeClass() string { return badgeClass(s.Designation) }
-
-func titles(l Codelist, codes []string) []string {
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = l.Title(c)
-	}
-	return out
-}
 
 const summaryColumns = `p.id, p.name, p.host, COALESCE(h.name, p.host), p.sector, p.type, p.status, p.halt, COALESCE(d.state, 'none'),
 	p.amount_usd, p.in_totals, p.publisher, p.importer, p.dataset, p.as_of, p.lon, p.lat, p.records, p.updated, p.head_idx`

@@ -2,12 +2,12 @@ package projects
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/store"
 )
 
@@ -84,21 +84,26 @@ type RiskInput struct {
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
-// ComputeScore scores a project as of today.
-func ComputeScore(in RiskInput, today time.Time) *Score {
+// ComputeScore scores a project as of today, explaining in English.
+func ComputeScore(in RiskInput, today time.Time) *Score { return computeScore(english, in, today) }
+
+// computeScore scores a project as of today, naming and explaining the
+// parts in a language.
+func computeScore(l *i18n.Locale, in RiskInput, today time.Time) *Score {
 	day := today.UTC().Format("2006-01-02")
 	s := &Score{Project: in.Project, ProjectName: in.ProjectName, Host: in.Host, HostName: in.HostName, Day: day}
 	if in.Status == "cancelled" || in.Status == "decommissioned" {
 		s.Closed = true
-		s.Parts = []Part{{Code: "status", Name: "Status", Max: 25, Explanation: fmt.Sprintf("The project is %s: it is closed, has nothing left to flip, and is not scored.", Statuses.Title(in.Status))}}
+		s.Parts = []Part{{Code: "status", Name: l.T("Status"), Max: 25,
+			Explanation: l.T("The project is %s: it is closed, has nothing left to flip, and is not scored.", l.T(Statuses.Title(in.Status)))}}
 		return s
 	}
 	s.Parts = []Part{
-		electionPart(in, today),
-		statusPart(in),
-		outreachPart(in, today),
-		designationPart(in),
-		sponsorPart(in),
+		electionPart(l, in, today),
+		statusPart(l, in),
+		outreachPart(l, in, today),
+		designationPart(l, in),
+		sponsorPart(l, in),
 	}
 	for _, p := range s.Parts {
 		s.Score += p.Points
@@ -107,8 +112,8 @@ func ComputeScore(in RiskInput, today time.Time) *Score {
 	return s
 }
 
-func electionPart(in RiskInput, today time.Time) Part {
-	p := Part{Code: "elections", Name: "Upcoming elections", Max: 30}
+func electionPart(l *i18n.Locale, in RiskInput, today time.Time) Part {
+	p := Part{Code: "elections", Name: l.T("Upcoming elections"), Max: 30}
 	t0 := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	var best *Election
 	bestPoints, bestDays := -1.0, 0
@@ -130,41 +135,48 @@ func electionPart(in RiskInput, today time.Time) Part {
 		}
 	}
 	if best == nil {
-		p.Explanation = fmt.Sprintf("No election in %s is on the register's calendar for the next 24 months.", in.HostName)
+		p.Explanation = l.T("No election in %s is on the register's calendar for the next 24 months.", in.HostName)
 		return p
 	}
 	p.Points = round1(bestPoints)
-	when := "on " + formatDay(best.LastDay)
+	level, day, weight := l.T(codeTitle("level", best.Level)), formatDay(l, best.LastDay), electionWeight[best.Level]
 	if best.DateStatus == "due" {
-		when = "by " + formatDay(best.LastDay) + " at the latest"
+		p.Explanation = l.T("%s's %s (%s) is by %s at the latest, in %d days: %.0f × (1 − %d/%d) = %.1f.",
+			in.HostName, best.Name, level, day, bestDays, weight, bestDays, ElectionHorizonDays, p.Points)
+	} else {
+		p.Explanation = l.T("%s's %s (%s) is on %s, in %d days: %.0f × (1 − %d/%d) = %.1f.",
+			in.HostName, best.Name, level, day, bestDays, weight, bestDays, ElectionHorizonDays, p.Points)
 	}
-	p.Explanation = fmt.Sprintf("%s's %s (%s) is %s, in %d days: %.0f × (1 − %d/%d) = %.1f.",
-		in.HostName, best.Name, best.Level, when, bestDays, electionWeight[best.Level], bestDays, ElectionHorizonDays, p.Points)
 	return p
 }
 
-func formatDay(d string) string {
+func formatDay(l *i18n.Locale, d string) string {
 	t, err := time.Parse("2006-01-02", d)
 	if err != nil {
 		return d
 	}
-	return t.Format("2 January 2006")
+	return l.Date(t)
 }
 
-func statusPart(in RiskInput) Part {
-	p := Part{Code: "status", Name: "Status", Max: 25}
+// stage is a status's name in the middle of a sentence: "implementation".
+func stage(l *i18n.Locale, status string) string {
+	return strings.ToLower(l.T(Statuses.Title(status)))
+}
+
+func statusPart(l *i18n.Locale, in RiskInput) Part {
+	p := Part{Code: "status", Name: l.T("Status"), Max: 25}
 	if in.Halt != "" {
 		p.Points = haltPoints
-		p.Explanation = fmt.Sprintf("The project is %s at the %s stage: a halted project is where a change of government bites first.", in.Halt, strings.ToLower(Statuses.Title(in.Status)))
+		p.Explanation = l.T("The project is %s at the %s stage: a halted project is where a change of government bites first.", l.T(in.Halt), stage(l, in.Status))
 		return p
 	}
 	p.Points = statusPoints[in.Status]
-	p.Explanation = fmt.Sprintf("The project is at the %s stage (%.0f points: works and money under way but not delivered weigh most).", strings.ToLower(Statuses.Title(in.Status)), p.Points)
+	p.Explanation = l.T("The project is at the %s stage (%.0f points: works and money under way but not delivered weigh most).", stage(l, in.Status), p.Points)
 	return p
 }
 
-func outreachPart(in RiskInput, today time.Time) Part {
-	p := Part{Code: "outreach", Name: "Outreach in the last 12 months", Max: 20}
+func outreachPart(l *i18n.Locale, in RiskInput, today time.Time) Part {
+	p := Part{Code: "outreach", Name: l.T("Outreach in the last 12 months"), Max: 20}
 	from := today.AddDate(0, 0, -OutreachWindowDays).Format("2006-01-02")
 	to := today.Format("2006-01-02")
 	n := 0
@@ -176,30 +188,30 @@ func outreachPart(in RiskInput, today time.Time) Part {
 	p.Points = outreachPoints[min(n, len(outreachPoints)-1)]
 	switch n {
 	case 0:
-		p.Explanation = "No consultation, community programme or CSR activity was reported in the last 12 months."
+		p.Explanation = l.T("No consultation, community programme or CSR activity was reported in the last 12 months.")
 	case 1:
-		p.Explanation = "One outreach activity was reported in the last 12 months."
+		p.Explanation = l.T("One outreach activity was reported in the last 12 months.")
 	default:
-		p.Explanation = fmt.Sprintf("%d outreach activities were reported in the last 12 months.", n)
+		p.Explanation = l.T("%d outreach activities were reported in the last 12 months.", n)
 	}
 	return p
 }
 
-func designationPart(in RiskInput) Part {
-	p := Part{Code: "designation", Name: "Belt and Road designation", Max: 15, Points: designationPoints[in.Designation]}
+func designationPart(l *i18n.Locale, in RiskInput) Part {
+	p := Part{Code: "designation", Name: l.T("Belt and Road designation"), Max: 15, Points: designationPoints[in.Designation]}
 	switch in.Designation {
 	case DesignationNone, "":
-		p.Explanation = "The label is neither claimed nor attested."
+		p.Explanation = l.T("The label is neither claimed nor attested.")
 	case DesignationConfirmed:
-		p.Explanation = "Both China's designating authority and the host government confirm the label: no dispute."
+		p.Explanation = l.T("Both China's designating authority and the host government confirm the label: no dispute.")
 	default:
-		p.Explanation = fmt.Sprintf("The label is %s.", DesignationTitle(in.Designation))
+		p.Explanation = l.T("The label is %s.", l.T(DesignationTitle(in.Designation)))
 	}
 	return p
 }
 
-func sponsorPart(in RiskInput) Part {
-	p := Part{Code: "sponsors", Name: "Sponsor type", Max: 10}
+func sponsorPart(l *i18n.Locale, in RiskInput) Part {
+	p := Part{Code: "sponsors", Name: l.T("Sponsor type"), Max: 10}
 	worst := ""
 	for _, t := range in.SponsorTypes {
 		if sponsorPoints[t] > p.Points {
@@ -207,16 +219,21 @@ func sponsorPart(in RiskInput) Part {
 		}
 	}
 	if worst == "" {
-		p.Explanation = "No sponsor is of a classified type that carries points."
+		p.Explanation = l.T("No sponsor is of a classified type that carries points.")
 		return p
 	}
-	p.Explanation = fmt.Sprintf("The most exposed sponsor is a %s.", strings.ToLower(SponsorTypes.Title(worst)))
+	p.Explanation = l.T("The most exposed sponsor is a %s.", strings.ToLower(l.T(SponsorTypes.Title(worst))))
 	return p
 }
 
 // RiskList scores the projects a filter selects as of today, highest
-// first.
+// first, explaining in English.
 func RiskList(ctx context.Context, st store.Store, f Filter, today time.Time) ([]*Score, error) {
+	return riskList(ctx, english, st, f, today)
+}
+
+// riskList is RiskList, explaining in a language.
+func riskList(ctx context.Context, l *i18n.Locale, st store.Store, f Filter, today time.Time) ([]*Score, error) {
 	list, _, err := List(ctx, st, f, 0)
 	if err != nil {
 		return nil, err
@@ -231,7 +248,7 @@ func RiskList(ctx context.Context, st store.Store, f Filter, today time.Time) ([
 	}
 	out := make([]*Score, 0, len(list))
 	for _, p := range list {
-		out = append(out, ComputeScore(riskInput(p, days[p.ID], elections), today))
+		out = append(out, computeScore(l, riskInput(p, days[p.ID], elections), today))
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Closed != out[j].Closed {

@@ -22,7 +22,7 @@ type bodyView struct {
 // body renders the body of a record of one of the module's kinds.
 func (h *handlers) body(fragment string) web.BodyRenderer {
 	return func(r *http.Request, rec *browse.Record) (template.HTML, error) {
-		v := bodyView{Record: rec}
+		v := bodyView{labels: h.labelsFor(r), Record: rec}
 		switch rec.Kind {
 		case KindProject:
 			v.Body = new(Body)
@@ -63,7 +63,7 @@ func (h *handlers) partySection(r *http.Request, p *browse.Party) (template.HTML
 		Total     int
 		Published int
 		Elections []*Election
-	}{Party: p}
+	}{labels: h.labelsFor(r), Party: p}
 	var err error
 	switch p.Type {
 	case ledger.TypeState:

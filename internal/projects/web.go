@@ -3,17 +3,23 @@ package projects
 import (
 	"context"
 	"embed"
-	"fmt"
+	"io/fs"
 	"math"
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kongsi/kongsi/internal/browse"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html locales/*.json
 var templates embed.FS
+
+// Translations are the catalogs of the module's pages (see i18n.Catalog).
+func (*Module) Translations() fs.FS { return templates }
 
 type handlers struct {
 	site *web.Site
@@ -23,6 +29,9 @@ type handlers struct {
 // Web adds the module's pages and API.
 func (m *Module) Web(s *web.Site) error {
 	if err := s.AddTemplates(templates, "templates/*.html"); err != nil {
+		return err
+	}
+	if err := s.AddTranslations(templates, "locales"); err != nil {
 		return err
 	}
 	h := &handlers{site: s, m: m}
@@ -68,30 +77,60 @@ func (m *Module) Web(s *web.Site) error {
 	return nil
 }
 
+// english is the locale of the API's texts, which stay in English.
+var english = i18n.NewCatalog().Locale(i18n.English)
+
 // USD formats a US dollar amount for people: "US$7.3 billion".
-func USD(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1e9:
-		return fmt.Sprintf("US$%.1f billion", v/1e9)
-	case a >= 1e8:
-		return fmt.Sprintf("US$%.0f million", v/1e6)
-	case a >= 1e6:
-		return fmt.Sprintf("US$%.1f million", v/1e6)
-	case a >= 1e3:
-		return fmt.Sprintf("US$%.0f thousand", v/1e3)
+func USD(v float64) string { return usd(english, v) }
+
+// usd formats a US dollar amount in a language: "US$7.3 billion",
+// "73亿美元".
+func usd(l *i18n.Locale, v float64) string {
+	a := math.Abs(v)
+	if l.Lang.Code == "zh" {
+		// Chinese counts large amounts in 万 (10⁴) and 亿 (10⁸).
+		switch {
+		case a >= 1e8:
+			return l.Number(math.Round(v/1e7)/10) + "亿美元"
+		case a >= 1e4:
+			return l.Number(math.Round(v/1e4)) + "万美元"
+		}
+		return l.Decimal(v, 0) + "美元"
 	}
-	return fmt.Sprintf("US$%.0f", v)
+	switch {
+	case a >= 1e9:
+		return l.T("US$%s billion", l.Decimal(v/1e9, 1))
+	case a >= 1e8:
+		return l.T("US$%s million", l.Decimal(v/1e6, 0))
+	case a >= 1e6:
+		return l.T("US$%s million", l.Decimal(v/1e6, 1))
+	case a >= 1e3:
+		return l.T("US$%s thousand", l.Decimal(v/1e3, 0))
+	}
+	return l.T("US$%s", l.Decimal(v, 0))
 }
 
-// shortUSD formats an amount for chart labels: "7.3 bn".
-func shortUSD(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1e9:
-		return fmt.Sprintf("%.1f bn", v/1e9)
-	case a >= 1e6:
-		return fmt.Sprintf("%.0f m", v/1e6)
+// shortUSD formats an amount for chart labels: "7.3 bn", "73亿".
+func shortUSD(l *i18n.Locale) func(float64) string {
+	return func(v float64) string {
+		a := math.Abs(v)
+		if l.Lang.Code == "zh" {
+			switch {
+			case a >= 1e8:
+				return l.Number(math.Round(v/1e7)/10) + "亿"
+			case a >= 1e4:
+				return l.Number(math.Round(v/1e4)) + "万"
+			}
+			return l.Decimal(v, 0)
+		}
+		switch {
+		case a >= 1e9:
+			return l.T("%s bn", l.Decimal(v/1e9, 1))
+		case a >= 1e6:
+			return l.T("%s m", l.Decimal(v/1e6, 0))
+		}
+		return l.Decimal(v, 0)
 	}
-	return fmt.Sprintf("%.0f", v)
 }
 
 // partyNames returns every party's name by ID.
@@ -154,11 +193,35 @@ func badgeClass(state string) string {
 	return "badge"
 }
 
-// labels gives page templates the names of codes: {{$d.Label "sector" .}}.
-type labels struct{}
+// labels gives page templates the names of codes, amounts and dates in
+// the page's language: {{$d.Label "sector" .}}.
+type labels struct{ l *i18n.Locale }
+
+// labelsFor makes the labels of a request's language.
+func (h *handlers) labelsFor(r *http.Request) labels { return labels{h.site.Locale(r)} }
+
+func (x labels) locale() *i18n.Locale {
+	if x.l == nil {
+		return english
+	}
+	return x.l
+}
 
 // Label names a code of one of the module's codelists.
-func (labels) Label(list, code string) string {
+func (x labels) Label(list, code string) string { return x.locale().T(codeTitle(list, code)) }
+
+// Labels names codes of a list, separated by commas.
+func (x labels) Labels(list string, codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = x.Label(list, c)
+	}
+	return strings.Join(out, ", ")
+}
+
+// codeTitle is the English name of a code of one of the module's
+// codelists, or the code itself.
+func codeTitle(list, code string) string {
 	switch list {
 	case "status":
 		return Statuses.Title(code)
@@ -188,15 +251,80 @@ func (labels) Label(list, code string) string {
 		return DesignationTitle(code)
 	case "stance":
 		return stanceTitle(code)
+	case "action":
+		return actionTitle(code)
+	case "level", "date-status", "halted":
+		// The codes are the words: "national", "due", "suspended".
+		return code
+	case "office":
+		return strings.ReplaceAll(code, "-", " ")
 	}
 	return code
 }
 
+// codeWords are the codes that pages show as words, by list, for the
+// catalogs' test.
+var codeWords = map[string][]string{
+	"level":       {"national", "local"},
+	"date-status": {"held", "scheduled", "due"},
+	"halted":      {"stalled", "suspended"},
+	"office":      {"legislature", "head-of-state", "general", "local-government", "referendum"},
+	"action":      {ActionClaim, ActionWithdrawClaim, ActionConfirm, ActionDeny, ActionWithdraw},
+	"stance":      {StanceNone, StanceClaimed, StanceConfirmed, StanceDenied, StanceWithdrawn},
+}
+
+// StatusOf is a project's status as people read it: "Implementation,
+// suspended".
+func (x labels) StatusOf(s *Summary) string {
+	if s.Halt != "" {
+		return x.Label("status", s.Status) + ", " + x.Label("halted", s.Halt)
+	}
+	return x.Label("status", s.Status)
+}
+
+// Amount is a project's reported amount, for people.
+func (x labels) Amount(s *Summary) string {
+	if s.AmountUSD == nil {
+		return ""
+	}
+	return usd(x.locale(), *s.AmountUSD)
+}
+
+// Coord writes a longitude or latitude to 1/1000 of a degree.
+func (x labels) Coord(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return x.locale().Decimal(*f, 3)
+}
+
+// Count writes a count that may be missing, as the language writes numbers.
+func (x labels) Count(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return x.locale().Number(float64(*n))
+}
+
 // Dollars formats a US dollar amount.
-func (labels) Dollars(v float64) string { return USD(v) }
+func (x labels) Dollars(v float64) string { return usd(x.locale(), v) }
 
 // Badge is the badge style of a designation state.
 func (labels) Badge(state string) string { return badgeClass(state) }
+
+// RuleOf explains in a sentence why a designation is in its state.
+func (x labels) RuleOf(v *DesignationView) string {
+	_, rule := Derive(v.Claim.Stance, v.Designating.Stance, v.Host.Stance)
+	return x.locale().T(rule)
+}
+
+// SummaryOf sums up a record in a line, in the page's language.
+func (x labels) SummaryOf(r RecordLine) string {
+	if s, ok := recordSummary(x.locale(), r.Kind, r.Body); ok {
+		return s
+	}
+	return r.Summary
+}
 
 func stanceTitle(s string) string {
 	switch s {
@@ -216,15 +344,21 @@ func stanceTitle(s string) string {
 
 // When writes a date as precise as it is known: "9 August 2017", "November
 // 2016", "2016".
-func (labels) When(s string) string {
+func (x labels) When(s string) string { return when(x.locale(), s) }
+
+func when(l *i18n.Locale, s string) string {
 	first, _, ok := DateRange(s)
 	switch {
 	case !ok:
 		return s
 	case len(s) == 4:
+		if l.Lang.Code == "th" {
+			// Thailand counts years in the Buddhist era, as i18n's dates do.
+			return strconv.Itoa(first.Year() + 543)
+		}
 		return s
 	case len(s) == 7:
-		return first.Format("January 2006")
+		return l.Month(first)
 	}
-	return first.Format("2 January 2006")
+	return l.Date(first)
 }
