@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -230,16 +231,116 @@ func TestBrowser(t *testing.T) {
 	b := newBrowser(t)
 	reg, dir := startDemo(t)
 	t.Run("site", func(t *testing.T) { siteJourneys(t, b, reg.addr) })
-	// The language switch comes with the pages' translations into the
-	// region's languages: its journey goes here, switching the site's
-	// language and checking the lang attribute and the words of the
-	// pages, as siteJourneys does for English.
-	t.Run("language", func(t *testing.T) {
-		t.Skip("the pages are in English only until their translations land")
-	})
 	const user, password = "sokha", "correct horse battery staple"
 	dk := startDesk(t, dir, "khm.mfaic", reg.addr, user, password)
+	t.Run("language", func(t *testing.T) { languageJourneys(t, b, reg.addr, dk.addr) })
 	t.Run("desk", func(t *testing.T) { deskJourneys(t, b, dk.addr, reg.addr, user, password) })
+}
+
+// catalog reads a package's translations into a language, for the words
+// the language journeys expect.
+func catalog(t *testing.T, pkg, code string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "internal", pkg, "locales", code+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// languageJourneys switch the site's language with its switch, follow the
+// choice from page to page, read the module pages in Thai and Vietnamese
+// (checking them as in English, and that no text overflows the page), and
+// the desk's sign-in page in Chinese; then switch back to English.
+func languageJourneys(t *testing.T, b *browser, reg, desk string) {
+	zh := catalog(t, "web", "zh")
+	t.Run("switch", func(t *testing.T) {
+		b.visit(t, reg+"/records", "site records in English")
+		// The switch is a disclosure: open it from the keyboard, as a
+		// reader without a mouse would, then follow the Chinese link.
+		b.do(t, chromedp.Focus(chromedp.CSS("details.lang summary")), chromedp.KeyEvent(kb.Enter))
+		if !eval[bool](t, b, `document.querySelector("details.lang").open`) {
+			t.Fatal("the language switch does not open from the keyboard")
+		}
+		b.press(t, `details.lang a[hreflang="zh-Hans"]`, 200)
+		if lang := eval[string](t, b, "document.documentElement.lang"); lang != "zh-Hans" {
+			t.Errorf("html lang = %q after choosing Chinese", lang)
+		}
+		b.contains(t, "header nav", zh["Records"], zh["Parties"])
+		b.contains(t, "main h1", zh["Records"])
+		b.accessible(t)
+		b.shot(t, "site records in Chinese")
+	})
+	t.Run("kept", func(t *testing.T) {
+		// The choice follows the reader without the parameter.
+		b.press(t, "table.records tbody tr td.num a", 200)
+		if lang := eval[string](t, b, "document.documentElement.lang"); lang != "zh-Hans" {
+			t.Errorf("html lang = %q on the next page", lang)
+		}
+		// A record stays in the language it was signed in: its summary in
+		// the page's heading is the same in the register's JSON.
+		h1 := b.text(t, "main h1")
+		idx := eval[string](t, b, `location.pathname.split("/").pop()`)
+		raw := eval[string](t, b, `(() => { const x = new XMLHttpRequest(); x.open("GET", "/api/v1/records/`+idx+`", false); x.send(); return x.responseText; })()`)
+		if !strings.Contains(raw, strings.TrimSpace(h1)) {
+			t.Errorf("the record's summary %q is not what it signed (%.300s)", h1, raw)
+		}
+		b.accessible(t)
+		b.shot(t, "site record in Chinese")
+	})
+	for _, code := range []string{"th", "vi", "id", "ms"} {
+		for _, p := range []struct{ path, name string }{
+			{"/", "home"},
+			{"/security", "security"},
+			{"/projects", "projects"},
+			{"/commitments", "commitments"},
+			{"/trade", "trade"},
+		} {
+			if code != "th" && code != "vi" && p.path != "/" {
+				continue
+			}
+			t.Run(code+" "+p.name, func(t *testing.T) {
+				sep := "?"
+				if strings.Contains(p.path, "?") {
+					sep = "&"
+				}
+				b.visit(t, reg+p.path+sep+"lang="+code, "site "+p.name+" in "+code)
+				if lang := eval[string](t, b, "document.documentElement.lang"); lang != code {
+					t.Errorf("html lang = %q", lang)
+				}
+				want := catalog(t, "web", code)["Records"]
+				b.contains(t, "header nav", want)
+				if over := eval[string](t, b, `(() => {
+					const w = document.documentElement.clientWidth;
+					for (const el of document.querySelectorAll("main *, header *")) {
+						const r = el.getBoundingClientRect();
+						if (r.width > 0 && r.right > w + 1 && getComputedStyle(el).position !== "absolute" && !el.closest(".table-wrap, .scroll, pre, figure, svg, table")) return el.tagName + "." + el.className + " ends at " + Math.round(r.right) + " of " + w;
+					}
+					return "";
+				})()`); over != "" {
+					t.Errorf("text overflows the page: %s", over)
+				}
+			})
+		}
+	}
+	t.Run("desk", func(t *testing.T) {
+		b.visit(t, desk+"/?lang=zh", "desk sign in in Chinese")
+		if lang := eval[string](t, b, "document.documentElement.lang"); lang != "zh-Hans" {
+			t.Errorf("the desk's html lang = %q", lang)
+		}
+		b.contains(t, "main", catalog(t, "desk", "zh")["Sign in"])
+	})
+	t.Run("back to English", func(t *testing.T) {
+		b.visit(t, reg+"/?lang=en", "site home in English again")
+		b.contains(t, "header nav", "Records")
+		if lang := eval[string](t, b, "document.documentElement.lang"); lang != "en" {
+			t.Errorf("html lang = %q", lang)
+		}
+	})
 }
 
 func siteJourneys(t *testing.T, b *browser, reg string) {
