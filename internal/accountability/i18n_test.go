@@ -1,7 +1,6 @@
 package accountability_test
 
 import (
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -54,26 +53,11 @@ func TestPagesInOtherLanguages(t *testing.T) {
 	populate(t, e)
 	get := func(path, acceptLanguage string) string {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, e.Server.URL+path, nil)
-		if err != nil {
-			t.Fatal(err)
+		status, _, body := e.Do(http.MethodGet, path, "", "Accept-Language", acceptLanguage)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: status %d\n%s", path, status, body)
 		}
-		if acceptLanguage != "" {
-			req.Header.Set("Accept-Language", acceptLanguage)
-		}
-		resp, err := e.Server.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: status %d\n%s", path, resp.StatusCode, b)
-		}
-		return string(b)
+		return body
 	}
 	for _, tc := range []struct {
 		name, path, acceptLanguage string

@@ -146,12 +146,16 @@ func (e *Env) Checkpoint(n uint64) *tlog.Checkpoint {
 	}
 }
 
-// Do makes a request and returns the status, headers and body.
-func (e *Env) Do(method, path, body string) (int, http.Header, string) {
+// Do makes a request, with the headers given as name, value pairs, and
+// returns the status, headers and body.
+func (e *Env) Do(method, path, body string, header ...string) (int, http.Header, string) {
 	e.T.Helper()
 	req, err := http.NewRequest(method, e.Server.URL+path, strings.NewReader(body))
 	if err != nil {
 		e.T.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := e.Server.Client().Do(req)
 	if err != nil {

@@ -2,7 +2,6 @@ package security_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -205,21 +204,8 @@ func TestPagesInOtherLanguages(t *testing.T) {
 		{Name: "party section in Malay", Path: "/parties/khm?lang=ms", Contains: []string{"<h2>Keselamatan</h2>", "Fasiliti di wilayahnya", "Terbuka kepada permohonan daripada semua negara"}},
 	})
 	// A browser that prefers Thai gets the overview in Thai.
-	req, err := http.NewRequest(http.MethodGet, e.Server.URL+"/security", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept-Language", "th-TH,th;q=0.9,en;q=0.5")
-	resp, err := e.Server.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body := string(b); !strings.Contains(body, "การเสริมสร้างความไว้เนื้อเชื่อใจด้านความมั่นคง") || !strings.Contains(body, "10 พฤษภาคม 2568") {
+	_, _, body := e.Do(http.MethodGet, "/security", "", "Accept-Language", "th-TH,th;q=0.9,en;q=0.5")
+	if !strings.Contains(body, "การเสริมสร้างความไว้เนื้อเชื่อใจด้านความมั่นคง") || !strings.Contains(body, "10 พฤษภาคม 2568") {
 		t.Errorf("the overview for a Thai browser is not in Thai:\n%s", body)
 	}
 }
