@@ -268,7 +268,10 @@ func consistency(ctx context.Context, o Options, cp *tlog.Checkpoint) (string, e
 	if o.StateDir == "" {
 		return "not checked: no client state", nil
 	}
-	sum := sha256.Sum256([]byte(o.Verifier.Name()))
+	// A log is its origin and its key: another register founded under the
+	// same origin (a demonstration register made anew) is another log,
+	// with a history of its own.
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s+%08x", o.Verifier.Name(), o.Verifier.KeyHash()))
 	path := filepath.Join(o.StateDir, hex.EncodeToString(sum[:8])+".checkpoint")
 	raw, err := os.ReadFile(path)
 	switch {

@@ -102,6 +102,21 @@ func TestVerify(t *testing.T) {
 	if _, err := verify.Index(ctx, opts(main), 99); err == nil {
 		t.Error("verified an index beyond the log")
 	}
+	// A register founded anew under the same origin, with another log key,
+	// is another log: its first check starts its own history.
+	f2 := ledgertest.New(t)
+	v2, _ := note.NewVerifier(f2.LogVKey)
+	if v2.Name() != v.Name() {
+		t.Fatalf("the fixtures' origins differ: %q, %q", v2.Name(), v.Name())
+	}
+	other := filepath.Join(root, "other")
+	appendTo(t, f2, other, append([][]byte{f2.CharterEntry}, memos(t, f2, "e", 3)...))
+	o2 := opts(other)
+	o2.Verifier = v2
+	res, err = verify.Index(ctx, o2, 2)
+	if err != nil || !strings.Contains(res.Consistency, "first check") {
+		t.Errorf("another log under the same origin: %v, %+v", err, res)
+	}
 }
 
 func TestProofFile(t *testing.T) {
