@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kongsi/kongsi/internal/signednote"
+	"github.com/kongsi/kongsi/internal/web"
 	"github.com/kongsi/kongsi/internal/witness"
 )
 
@@ -129,31 +130,7 @@ func witnessedLogs(logs, files []string) (map[string][]string, error) {
 // serveHTTP serves h on ln with the timeouts every server here has, until
 // ctx ends.
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("couldn't shut the server down: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return web.ServeUntil(ctx, web.NewServer(h, log), ln)
 }
 
 // requestLogger logs each request at debug level.

@@ -290,33 +290,11 @@ func (d *Desk) secure(r *http.Request) bool {
 
 // Serve serves the desk on ln until ctx ends, then shuts down gracefully.
 func (d *Desk) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           d.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		// Submitting waits for the register to publish the record.
-		WriteTimeout:   90 * time.Second,
-		IdleTimeout:    120 * time.Second,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(d.logger.Handler(), slog.LevelWarn),
-	}
+	srv := web.NewServer(d.Handler(), d.logger)
+	// Submitting waits for the register to publish the record.
+	srv.WriteTimeout = 90 * time.Second
 	go d.sweepSessions(ctx)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("couldn't shut the desk down: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return web.ServeUntil(ctx, srv, ln)
 }
 
 // sweepSessions deletes ended sessions now and then.

@@ -497,17 +497,28 @@ func (s *Site) baseURL(r *http.Request) string {
 // of feeds: PublicURL if set, otherwise the address the request came to.
 func (s *Site) BaseURL(r *http.Request) string { return s.baseURL(r) }
 
-// Serve serves the site on addr until ctx ends, then shuts down gracefully.
+// Serve serves the site on ln until ctx ends, then shuts down gracefully.
 func (s *Site) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           s.Handler(),
+	return ServeUntil(ctx, NewServer(s.Handler(), s.Logger), ln)
+}
+
+// NewServer is an HTTP server for h with the timeouts and limits of every
+// Kongsi server; its own errors go to log.
+func NewServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// ServeUntil serves ln with srv until ctx ends, then shuts the server down
+// gracefully, giving requests under way 15 seconds to finish.
+func ServeUntil(ctx context.Context, srv *http.Server, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
