@@ -49,6 +49,11 @@ func Decode(data []byte) (any, error) {
 // the value it encodes. It returns the decoded value (as Decode does) so that
 // callers need not parse twice.
 func Check(data []byte) (any, error) {
+	if v, ok := decodeCanonical(data); ok {
+		return v, nil
+	}
+	// Say what is wrong: not JSON at all, or where it departs from the
+	// canonical form.
 	v, err := Decode(data)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package canonjson
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/gowebpki/jcs"
@@ -113,4 +114,41 @@ func BenchmarkCheck(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// checkSlow is Check without its one-pass decoder: decode, encode again and
+// compare.
+func checkSlow(data []byte) (any, error) {
+	v, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Append(nil, v)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(c, data) {
+		return nil, ErrNotCanonical
+	}
+	return v, nil
+}
+
+// FuzzCheck checks that the one-pass decoder accepts exactly the texts
+// that are their own canonical encoding, and decodes them to the same
+// values.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2.5,0,1e+400]}`, `"\u001f\n\"\\é😀"`, `{"\r":1,"1":2,"` + "\u0080" + `":3}`, `[1e-7,123456789012345680000,-0.5]`,
+		`{"a":{"b":null},"c":true,"d":false}`, `"\u00e9"`, `"\/"`, `01`, `-0`, `1.0`, `1E+21`, `{"b":1,"a":2}`, `{"a":1,"a":1}`, "\"\xff\"", `[]`, `{}`, `""`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		fast, fastOK := decodeCanonical(in)
+		slow, err := checkSlow(in)
+		if fastOK != (err == nil) {
+			t.Fatalf("%q: the one-pass decoder says canonical = %v, decoding and encoding again says %v", in, fastOK, err)
+		}
+		if fastOK && !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: decoded to %#v, want %#v", in, fast, slow)
+		}
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
 
@@ -35,17 +34,10 @@ const MaxRefs = 64
 // second.
 const TimeFormat = "2006-01-02T15:04:05Z"
 
-var (
-	kindPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$`)
-	subjectPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$`)
-	partyPattern   = regexp.MustCompile(`^[a-z]{3}(\.[a-z0-9][a-z0-9-]*)?$`)
-	relPattern     = regexp.MustCompile(`^[a-z][a-z-]*$`)
-)
-
 // CheckPartyID reports whether id is a well-formed party identifier: a
 // three-letter state or organisation prefix ("khm", "org"), optionally
 // followed by a dot and a name ("khm.mnd", "org.aiddata").
-func CheckPartyID(id string) bool { return len(id) <= 64 && partyPattern.MatchString(id) }
+func CheckPartyID(id string) bool { return len(id) <= 64 && validParty(id) }
 
 // ID identifies a record: the SHA-256 of its note text. Signatures are not
 // part of it, so the same statement signed twice has one ID.
@@ -190,7 +182,7 @@ func Parse(entry []byte) (*Record, error) {
 	if err := r.Envelope.Check(); err != nil {
 		return nil, err
 	}
-	r.When, _ = time.Parse(TimeFormat, r.Time) // checked above
+	r.When, _ = parseTime(r.Time) // checked above
 	return r, nil
 }
 
@@ -201,14 +193,14 @@ func (e *Envelope) Check() error {
 	switch {
 	case e.Register == "" || len(e.Register) > 200:
 		return problem.Invalid("register", "envelope.register", "register must name the register's origin (1 to 200 characters)")
-	case len(e.Kind) > 64 || !kindPattern.MatchString(e.Kind):
+	case len(e.Kind) > 64 || !validKind(e.Kind):
 		return problem.Invalid("kind", "envelope.kind", "kind %q is not a kind name (lower-case words separated by dots)", e.Kind)
-	case len(e.Subject) > 200 || !subjectPattern.MatchString(e.Subject):
+	case len(e.Subject) > 200 || !validSubject(e.Subject):
 		return problem.Invalid("subject", "envelope.subject", "subject %q must be lower-case path segments of letters, digits, '.', '_' and '-' separated by '/', at most 200 characters", e.Subject)
 	case !CheckPartyID(e.Author):
 		return problem.Invalid("author", "envelope.author", "author %q is not a party identifier such as \"khm.mnd\"", e.Author)
 	}
-	if t, err := time.Parse(TimeFormat, e.Time); err != nil || t.Format(TimeFormat) != e.Time {
+	if _, ok := parseTime(e.Time); !ok {
 		return problem.Invalid("time", "envelope.time", "time %q must be RFC 3339 in UTC to the second, like 2025-04-27T09:30:00Z", e.Time)
 	}
 	if len(e.Refs) > MaxRefs {
@@ -217,7 +209,7 @@ func (e *Envelope) Check() error {
 	seen := map[Ref]bool{}
 	prevs := 0
 	for i, r := range e.Refs {
-		if !relPattern.MatchString(r.Rel) || len(r.Rel) > 32 {
+		if !validRel(r.Rel) || len(r.Rel) > 32 {
 			return problem.Invalid(fmt.Sprintf("refs[%d].rel", i), "envelope.refs", "rel %q must be a lower-case word", r.Rel)
 		}
 		if seen[r] {

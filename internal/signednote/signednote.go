@@ -54,7 +54,7 @@ func Parse(msg []byte) (*Note, error) {
 			return nil, fmt.Errorf("%w: control character 0x%02x at byte %d", ErrMalformed, c, i)
 		}
 	}
-	split := bytes.LastIndex(msg, []byte("\n\n"))
+	split := lastBlankLine(msg)
 	if split < 0 {
 		return nil, fmt.Errorf("%w: no blank line between text and signatures", ErrMalformed)
 	}
@@ -74,6 +74,17 @@ func Parse(msg []byte) (*Note, error) {
 		n.Sigs = append(n.Sigs, s)
 	}
 	return n, nil
+}
+
+// lastBlankLine is bytes.LastIndex(msg, "\n\n"), without the cost of a
+// general search: signature blocks are short.
+func lastBlankLine(msg []byte) int {
+	for i := bytes.LastIndexByte(msg, '\n'); i > 0; i = bytes.LastIndexByte(msg[:i], '\n') {
+		if msg[i-1] == '\n' {
+			return i - 1
+		}
+	}
+	return -1
 }
 
 func parseSignatureLine(line string) (Signature, error) {

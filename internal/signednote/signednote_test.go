@@ -117,6 +117,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("a\n\nb\n\n— x AAAAAAAA\n"))
 	f.Add([]byte("\n\n— x AAAAAAAA\n"))
 	f.Fuzz(func(t *testing.T, msg []byte) {
+		if got, want := lastBlankLine(msg), bytes.LastIndex(msg, []byte("\n\n")); got != want {
+			t.Fatalf("lastBlankLine(%q) = %d, want %d", msg, got, want)
+		}
 		p, err := Parse(msg)
 		if err != nil {
 			return
