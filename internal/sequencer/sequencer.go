@@ -1,6 +1,7 @@
 // Package sequencer is the register's write path. A submitted record is
-// parsed, checked against its schema and its signatures verified on the
-// caller's goroutine (the costly work, done in parallel); then one goroutine
+// parsed, checked against its schema and its signatures verified by one of a
+// pool of checkers, one per core (the costly work, done in parallel); then
+// one goroutine
 // admits records in turn against the ledger's state and hands them to the log
 // in batches; the caller learns its index once the log has stored it durably.
 //
@@ -16,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,6 +54,7 @@ type Sequencer struct {
 
 	state       atomic.Pointer[ledger.State] // replaced wholesale on recovery
 	in          chan *submission
+	checks      chan *check
 	heads       chan headQuery
 	outstanding atomic.Int64
 	stopping    chan struct{}
@@ -90,7 +93,7 @@ type submission struct {
 func New(ctx context.Context, l Log, kinds *ledger.Kinds, logger *slog.Logger, progress func(done, total uint64)) (*Sequencer, error) {
 	s := &Sequencer{
 		log: l, kinds: kinds, logger: logger,
-		in: make(chan *submission, 1024), heads: make(chan headQuery), stopping: make(chan struct{}), stopped: make(chan struct{}),
+		in: make(chan *submission, 1024), checks: make(chan *check), heads: make(chan headQuery), stopping: make(chan struct{}), stopped: make(chan struct{}),
 	}
 	s.maxOutstanding.Store(DefaultMaxOutstanding)
 	st, err := Replay(ctx, l, kinds, progress)
@@ -98,6 +101,9 @@ func New(ctx context.Context, l Log, kinds *ledger.Kinds, logger *slog.Logger, p
 		return nil, err
 	}
 	s.state.Store(st)
+	for range runtime.GOMAXPROCS(0) {
+		go s.checker()
+	}
 	go s.run()
 	return s, nil
 }
@@ -146,22 +152,66 @@ func (s *Sequencer) Submit(ctx context.Context, entry []byte) (*Result, error) {
 	return res, nil
 }
 
-func (s *Sequencer) submit(ctx context.Context, entry []byte) (*Result, error) {
+// check is a record to check, and where its result goes.
+type check struct {
+	entry []byte
+	r     *record.Record
+	p     *ledger.Pending
+	err   error
+	done  chan struct{}
+}
+
+// checker checks records, on one of a few long-lived goroutines: checking
+// runs deep enough to grow a goroutine's stack, and letting each caller's
+// goroutine grow its own (and the collector shrink it again) costs about a
+// tenth as much as the checking itself.
+func (s *Sequencer) checker() {
+	for {
+		select {
+		case c := <-s.checks:
+			c.r, c.p, c.err = s.checkRecord(c.entry)
+			close(c.done)
+		case <-s.stopped:
+			return
+		}
+	}
+}
+
+// checkRecord does the costly part of a submission: parsing, the checks of
+// form, and verifying the signatures.
+func (s *Sequencer) checkRecord(entry []byte) (*record.Record, *ledger.Pending, error) {
 	r, err := record.Parse(entry)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st := s.state.Load()
 	if origin := st.Origin(); origin != "" && r.Register != origin {
-		return nil, problem.Invalid("register", "register.origin", "the record is addressed to register %q, but this is %q", r.Register, origin)
+		return nil, nil, problem.Invalid("register", "register.origin", "the record is addressed to register %q, but this is %q", r.Register, origin)
 	}
 	p, err := st.Prepare(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := p.Verify(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return r, p, nil
+}
+
+func (s *Sequencer) submit(ctx context.Context, entry []byte) (*Result, error) {
+	c := &check{entry: entry, done: make(chan struct{})}
+	select {
+	case s.checks <- c:
+	case <-s.stopped:
+		return nil, problem.Unavailable("stopping", "the register is shutting down")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	<-c.done
+	if c.err != nil {
+		return nil, c.err
+	}
+	r, p := c.r, c.p
 	if max := s.maxOutstanding.Load(); s.outstanding.Add(1) > max {
 		s.outstanding.Add(-1)
 		return nil, problem.Unavailable("pushback", "the register has %d records waiting to be stored; try again in a moment", max)
@@ -182,7 +232,7 @@ func (s *Sequencer) submit(ctx context.Context, entry []byte) (*Result, error) {
 	}
 	// Once handed over, the record's fate is decided without us: wait for it
 	// even if the caller gives up, so that the outstanding count stays true.
-	err = <-sub.done
+	err := <-sub.done
 	if err != nil {
 		return nil, err
 	}
