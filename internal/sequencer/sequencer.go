@@ -1,9 +1,9 @@
 // Package sequencer is the register's write path. A submitted record is
 // parsed, checked against its schema and its signatures verified by one of a
 // pool of checkers, one per core (the costly work, done in parallel); then
-// one goroutine
-// admits records in turn against the ledger's state and hands them to the log
-// in batches; the caller learns its index once the log has stored it durably.
+// one goroutine admits records in turn against the ledger's state and hands
+// them to the log in batches; the caller learns its index once the log has
+// stored it durably.
 //
 // Admission and storage are pipelined, one batch deep: while one batch is
 // being written, the next is admitted; it is handed to the log only once the
