@@ -63,6 +63,7 @@ type job struct {
 	index uint64
 	data  []byte
 	rec   *record.Record
+	kind  *ledger.Kind
 	err   error
 	ready chan struct{}
 }
@@ -105,7 +106,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	for range workers {
 		go func() {
 			for j := range parseQ {
-				j.rec, j.err = record.Parse(j.data)
+				if j.rec, j.err = record.Parse(j.data); j.err == nil {
+					j.kind, j.err = o.Kinds.CheckForm(j.rec)
+				}
 				close(j.ready)
 			}
 		}()
@@ -153,7 +156,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			if j.err != nil {
 				fail(j.index, j.err)
 				policyFailed = true
-			} else if p, err := st.AdmitUnverified(j.rec); err != nil {
+			} else if p, err := st.AdmitChecked(j.rec, j.kind); err != nil {
 				fail(j.index, err)
 				policyFailed = true
 			} else {

@@ -68,6 +68,21 @@ func Check(data []byte) (any, error) {
 	return v, nil
 }
 
+// CheckMembers is Check, which also returns, when the value is an object,
+// the text of each of its members' values: slices of data, in canonical
+// form.
+func CheckMembers(data []byte) (any, map[string][]byte, error) {
+	d := strictDecoder{data: data, members: map[string][]byte{}}
+	if v, ok := d.value(0); ok && d.pos == len(data) {
+		return v, d.members, nil
+	}
+	_, err := Check(data)
+	if err == nil {
+		err = errors.New("logic error: the one-pass decoder refused canonical JSON")
+	}
+	return nil, nil, err
+}
+
 // Transform returns the canonical form of any JSON text.
 func Transform(data []byte) ([]byte, error) {
 	v, err := Decode(data)

@@ -150,5 +150,18 @@ func FuzzCheck(f *testing.F) {
 		if fastOK && !reflect.DeepEqual(fast, slow) {
 			t.Fatalf("%q: decoded to %#v, want %#v", in, fast, slow)
 		}
+		v, members, err := CheckMembers(in)
+		if (err == nil) != fastOK || err == nil && !reflect.DeepEqual(v, slow) {
+			t.Fatalf("%q: CheckMembers = %v, %v; want %v", in, v, err, slow)
+		}
+		obj, _ := v.(map[string]any)
+		if len(members) != len(obj) {
+			t.Fatalf("%q: %d member texts for %d members", in, len(members), len(obj))
+		}
+		for k, text := range members {
+			if want, _ := Append(nil, obj[k]); !bytes.Equal(text, want) {
+				t.Fatalf("%q: member %q is %q, want %q", in, k, text, want)
+			}
+		}
 	})
 }

@@ -21,6 +21,9 @@ func decodeCanonical(data []byte) (v any, ok bool) {
 type strictDecoder struct {
 	data []byte
 	pos  int
+	// members, if not nil, receives the text of each member of the
+	// top-level object.
+	members map[string][]byte
 }
 
 func (d *strictDecoder) value(depth int) (any, bool) {
@@ -77,11 +80,15 @@ func (d *strictDecoder) object(depth int) (any, bool) {
 			return nil, false
 		}
 		d.pos++
+		start := d.pos
 		v, ok := d.value(depth + 1)
 		if !ok {
 			return nil, false
 		}
 		m[prev] = v
+		if depth == 0 && d.members != nil {
+			d.members[prev] = d.data[start:d.pos:d.pos]
+		}
 		if d.pos >= len(d.data) {
 			return nil, false
 		}

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
@@ -56,6 +58,10 @@ type Kind struct {
 
 	schema *jsonschema.Schema
 	order  []string
+	// bodyType is the type Check decoded the body into last (through
+	// Context.Decode), so that CheckForm, which runs ahead of the rules and
+	// in parallel, can decode the next record's body for it.
+	bodyType atomic.Pointer[reflect.Type]
 }
 
 // FieldOrder lists the body's top-level fields in the order the schema

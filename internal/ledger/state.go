@@ -12,7 +12,9 @@
 package ledger
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -212,7 +214,23 @@ func (ks *Kinds) CheckForm(r *record.Record) (*Kind, error) {
 	if err := k.Validate(r.BodyValue); err != nil {
 		return nil, err
 	}
+	if t := k.bodyType.Load(); t != nil && r.Decoded == nil {
+		v := reflect.New(*t).Interface()
+		if json.Unmarshal(r.Body, v) == nil {
+			r.Decoded = v
+		}
+	}
 	return k, nil
+}
+
+// AdmitChecked is AdmitUnverified for a record whose form its kind k has
+// already checked (with Kinds.CheckForm, on any goroutine).
+func (s *State) AdmitChecked(r *record.Record, k *Kind) (*Pending, error) {
+	p, err := s.prepare(r, k)
+	if err != nil {
+		return nil, err
+	}
+	return p, s.admit(p)
 }
 
 func (s *State) prepare(r *record.Record, k *Kind) (*Pending, error) {
@@ -393,7 +411,7 @@ func (s *State) admit(p *Pending) error {
 	case head != nil && prev != head.ID:
 		return problem.Conflict("refs", "stale", "the record updates version %s of %q, but the latest version is %s at index %d", prev, r.Subject, head.ID, head.Index)
 	}
-	ctx := &Context{Index: index, Record: r, Head: head, Signers: signers, ExtraSigners: extra, state: s}
+	ctx := &Context{Index: index, Record: r, Head: head, Signers: signers, ExtraSigners: extra, state: s, kind: p.Kind}
 	data, err := p.Kind.Check(ctx)
 	if err != nil {
 		return err
@@ -426,6 +444,7 @@ type Context struct {
 	// ExtraKeys) that signed it.
 	ExtraSigners []*signednote.Key
 	state        *State
+	kind         *Kind
 	effects      []func() // changes to parties, applied if the record is admitted
 }
 
@@ -446,7 +465,27 @@ func (c *Context) Seen(id record.ID) (uint64, bool) { return c.state.Seen(id) }
 func (c *Context) MemberStates() []string { return c.state.MemberStates() }
 
 // Decode unmarshals the body into v.
-func (c *Context) Decode(v any) error { return DecodeBody(c.Record, v) }
+//
+// The body is usually decoded already: Kinds.CheckForm, which runs ahead of
+// the rules and in parallel, decodes it into the type Check decoded the
+// kind's last record into.
+func (c *Context) Decode(v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return DecodeBody(c.Record, v)
+	}
+	if d := c.Record.Decoded; d != nil && reflect.TypeOf(d) == rv.Type() && rv.Elem().IsZero() {
+		// Used once: the value is the caller's from now on.
+		c.Record.Decoded = nil
+		rv.Elem().Set(reflect.ValueOf(d).Elem())
+		return nil
+	}
+	if c.kind != nil {
+		t := rv.Type().Elem()
+		c.kind.bodyType.Store(&t)
+	}
+	return DecodeBody(c.Record, v)
+}
 
 // Ref returns the IDs of the record's refs with the given rel.
 func (c *Context) Ref(rel string) []record.ID {

@@ -208,9 +208,9 @@ func searchText(r *record.Record) string {
 func indexText(ctx context.Context, tx *store.Tx, a *Applied) error {
 	switch tx.Dialect() {
 	case store.SQLite:
-		return tx.Exec(ctx, `INSERT INTO records_fts (rowid, summary, content) VALUES ($1, $2, $3)`, int64(a.Index), search.Segment(a.Summary), a.Text)
+		return tx.Exec(ctx, `INSERT INTO records_fts (rowid, summary, content) VALUES ($1, $2, $3)`, int64(a.Index), a.SummaryText, a.Text)
 	case store.Postgres:
-		return tx.Exec(ctx, `INSERT INTO records_search (idx, tsv) VALUES ($1, to_tsvector('simple', $2))`, int64(a.Index), search.Segment(a.Summary)+"\n"+a.Text)
+		return tx.Exec(ctx, `INSERT INTO records_search (idx, tsv) VALUES ($1, to_tsvector('simple', $2))`, int64(a.Index), a.SummaryText+"\n"+a.Text)
 	default:
 		return fmt.Errorf("no full-text index for the %s dialect", tx.Dialect())
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/record"
+	"github.com/kongsi/kongsi/internal/search"
 	"github.com/kongsi/kongsi/internal/signednote"
 	"github.com/kongsi/kongsi/internal/store"
 	"github.com/kongsi/kongsi/internal/tlog"
@@ -44,8 +45,9 @@ type Applied struct {
 	// Prepared is what the projection's Prepare returned for the record, if
 	// the projection is a Preparer.
 	Prepared any
-	// Text is the record's searchable text, segmented for the index.
-	Text string
+	// Text is the record's searchable text, and SummaryText its summary,
+	// segmented for the index.
+	Text, SummaryText string
 	// DataDir is the register's data directory, where files that records
 	// publish by reference (datasets, by their SHA-256) are kept; "" when
 	// there is none.
@@ -328,13 +330,16 @@ type parsed struct {
 	data     []byte
 	rec      *record.Record
 	kind     *ledger.Kind
-	text     string
-	prepared []any // by the position of the projection in projectionsFor
+	summary  string
+	text     string // the searchable text, segmented
+	sumText  string // the summary, segmented
+	prepared []any  // by the position of the projection in projectionsFor
 	err      error
 }
 
 // prepare does the work that depends on the record alone: parsing, the
-// checks of form, the searchable text, and the projections' Prepare.
+// checks of form, the summary, the searchable text, and the projections'
+// Prepare.
 func (p *Projector) prepare(e tlog.Entry) parsed {
 	out := parsed{index: e.Index, data: e.Data}
 	if out.rec, out.err = record.Parse(e.Data); out.err != nil {
@@ -343,7 +348,8 @@ func (p *Projector) prepare(e tlog.Entry) parsed {
 	if out.kind, out.err = p.opts.Kinds.CheckForm(out.rec); out.err != nil {
 		return out
 	}
-	out.text = searchText(out.rec)
+	out.summary = p.opts.Kinds.Summary(out.rec.Kind, out.rec.Subject, out.rec.Body)
+	out.text, out.sumText = searchText(out.rec), search.Segment(out.summary)
 	prs := p.projectionsFor(out.rec.Kind)
 	for i, pr := range prs {
 		if pp, ok := pr.(Preparer); ok {
@@ -479,8 +485,7 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 				return fmt.Errorf("log entry %d breaks the register's rules: %w", e.index, err)
 			}
 			a.Head, _ = st.Head(e.rec.Subject)
-			a.Summary = p.opts.Kinds.Summary(e.rec.Kind, e.rec.Subject, e.rec.Body)
-			a.Text = e.text
+			a.Summary, a.Text, a.SummaryText = e.summary, e.text, e.sumText
 			for i, pr := range p.projectionsFor(e.rec.Kind) {
 				a.Prepared = nil
 				if e.prepared != nil {

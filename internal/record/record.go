@@ -113,6 +113,10 @@ type Record struct {
 	// BodyValue is the body decoded for schema validation (map[string]any
 	// with json.Number numbers).
 	BodyValue any
+	// Decoded is the body decoded into the Go type its kind's rules read,
+	// by the register's rules ahead of applying them (ledger.Kinds.CheckForm);
+	// nil until then.
+	Decoded any
 }
 
 // Parse checks a log entry and returns the record it holds.
@@ -128,7 +132,7 @@ func Parse(entry []byte) (*Record, error) {
 		return nil, problem.Invalid("note", "one-line", "the note text must be one line of canonical JSON followed by a newline")
 	}
 	js := n.Text[:len(n.Text)-1]
-	v, err := canonjson.Check(js)
+	v, members, err := canonjson.CheckMembers(js)
 	if err != nil {
 		return nil, problem.Invalid("note", "canonical-json", "%v", err)
 	}
@@ -174,11 +178,9 @@ func Parse(entry []byte) (*Record, error) {
 		}
 		r.Refs[i].Rel = rel
 	}
-	// The text is canonical, so the body's canonical encoding is exactly
-	// the bytes the author signed.
-	if r.Body, err = canonjson.Append(nil, r.BodyValue); err != nil {
-		return nil, problem.Invalid("body", "canonical-json", "%v", err)
-	}
+	// The text is canonical, so the body's text in it is the body's
+	// canonical encoding.
+	r.Body = members["body"]
 	if err := r.Envelope.Check(); err != nil {
 		return nil, err
 	}

@@ -62,24 +62,28 @@ func (s *sqliteStore) Apply(ctx context.Context, from, to uint64, fn func(tx *Tx
 	return apply(ctx, s.writer, SQLite, nil, from, to, fn)
 }
 
-// BulkLoad drops the reader indexes and stops waiting for the disk on
-// commits while on (a crash may then lose the last transactions, and the
-// store is rebuilt); off builds the indexes again and restores durability.
+// BulkLoad drops the reader indexes, stops waiting for the disk on commits
+// and gives the writer a larger page cache while on (a crash may then lose
+// the last transactions, and the store is rebuilt); off builds the indexes
+// again and restores durability and the cache.
 func (s *sqliteStore) BulkLoad(ctx context.Context, on bool) error {
 	if on {
-		if _, err := s.writer.ExecContext(ctx, "PRAGMA synchronous = OFF"); err != nil {
-			return err
+		for _, q := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144"} {
+			if _, err := s.writer.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
 		return dropIndexes(ctx, s.writer, SQLite, s.schemas)
 	}
 	if err := createIndexes(ctx, s.writer, SQLite, s.schemas); err != nil {
 		return err
 	}
-	if _, err := s.writer.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
-		return err
+	for _, q := range []string{"PRAGMA cache_size = -32000", "PRAGMA synchronous = NORMAL", "PRAGMA optimize"} {
+		if _, err := s.writer.ExecContext(ctx, q); err != nil {
+			return err
+		}
 	}
-	_, err := s.writer.ExecContext(ctx, "PRAGMA optimize")
-	return err
+	return nil
 }
 
 func (s *sqliteStore) Reset(ctx context.Context) error {

@@ -154,6 +154,10 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // Exec runs a statement.
+//
+// A projection's statements are short, and the SQLite driver would start a
+// goroutine for each to interrupt it when ctx ends: Exec checks ctx before
+// each statement instead, so that a cancelled projection stops at the next.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
 	if tx.pg != nil {
 		return tx.pg.exec(ctx, query, args)
@@ -162,7 +166,10 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ExecContext(ctx, args...); err != nil {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := s.ExecContext(context.WithoutCancel(ctx), args...); err != nil {
 		return fmt.Errorf("couldn't run %q: %w", query, err)
 	}
 	return nil
