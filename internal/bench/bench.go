@@ -29,6 +29,7 @@ import (
 	"github.com/kongsi/kongsi/internal/projector"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/signednote"
+	"github.com/kongsi/kongsi/internal/store"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/storage/posix"
@@ -346,30 +347,61 @@ func Rebuild(ctx context.Context, dir string, ms []module.Module) (Throughput, e
 // RebuildInto rebuilds the register's projections into the empty
 // PostgreSQL database postgres, or into a fresh SQLite store when it is "".
 func RebuildInto(ctx context.Context, dir string, ms []module.Module, postgres string) (Throughput, error) {
+	var t Throughput
+	err := rebuild(ctx, dir, ms, postgres, func(st store.Store, p *projector.Projector) error {
+		start := time.Now()
+		if err := p.Rebuild(ctx, nil); err != nil {
+			return err
+		}
+		t = Throughput{N: int(p.Applied()), Duration: time.Since(start)}
+		return nil
+	})
+	return t, err
+}
+
+// RebuildWithBaseline rebuilds the register's projections into a fresh
+// SQLite store, and then measures the baseline: bare SQLite writing the
+// same rows (BareSQLite).
+func RebuildWithBaseline(ctx context.Context, dir string, ms []module.Module) (rebuilt, bare Throughput, err error) {
+	err = rebuild(ctx, dir, ms, "", func(st store.Store, p *projector.Projector) error {
+		start := time.Now()
+		if err := p.Rebuild(ctx, nil); err != nil {
+			return err
+		}
+		rebuilt = Throughput{N: int(p.Applied()), Duration: time.Since(start)}
+		var err error
+		bare, err = BareSQLite(ctx, st, projector.Schemas(module.Projections(ms)), rebuilt.N)
+		return err
+	})
+	return rebuilt, bare, err
+}
+
+// rebuild opens a fresh store and a projector of the register in dir on it,
+// and calls fn with them.
+func rebuild(ctx context.Context, dir string, ms []module.Module, postgres string, fn func(store.Store, *projector.Projector) error) error {
 	_, vkey, err := node.ReadLogKey(dir)
 	if err != nil {
-		return Throughput{}, err
+		return err
 	}
 	v, _ := note.NewVerifier(vkey)
 	kinds, err := ledger.NewKinds(module.Kinds(ms)...)
 	if err != nil {
-		return Throughput{}, err
+		return err
 	}
 	tmp, err := os.MkdirTemp("", "kongsi-rebuild-")
 	if err != nil {
-		return Throughput{}, err
+		return err
 	}
 	defer os.RemoveAll(tmp)
 	st, err := node.OpenStore(ctx, node.Config{Dir: tmp, Postgres: postgres}, projector.Schemas(module.Projections(ms)))
 	if err != nil {
-		return Throughput{}, err
+		return err
 	}
 	defer st.Close()
 	p := projector.New(projector.Options{Source: tlog.DirSource(filepath.Join(dir, node.LogDir)), Verifier: v, Store: st, Kinds: kinds,
-		Projections: module.Projections(ms), Logger: quiet(), BatchSize: 5000})
-	start := time.Now()
-	if err := p.Rebuild(ctx, nil); err != nil {
-		return Throughput{}, err
-	}
-	return Throughput{N: int(p.Applied()), Duration: time.Since(start)}, nil
+		Projections: module.Projections(ms), Logger: quiet(), BatchSize: rebuildBatch})
+	return fn(st, p)
 }
+
+// rebuildBatch is the records a rebuild applies in one transaction.
+const rebuildBatch = 5000

@@ -63,11 +63,13 @@ func BenchmarkAudit(b *testing.B) {
 func BenchmarkRebuild(b *testing.B) {
 	dir := register(b)
 	for b.Loop() {
-		t, err := bench.Rebuild(context.Background(), dir, modules())
+		t, bare, err := bench.RebuildWithBaseline(context.Background(), dir, modules())
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(t.PerSecond(), "records/s")
+		b.ReportMetric(bare.PerSecond(), "bare-sqlite-records/s")
+		b.ReportMetric(t.PerSecond()/bare.PerSecond(), "of-bare-sqlite")
 	}
 }
 

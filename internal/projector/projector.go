@@ -384,8 +384,9 @@ func (p *Projector) apply(ctx context.Context, cp *tlog.Checkpoint, from uint64,
 		e   tlog.Entry
 		out chan parsed
 	}
+	// The workers prepare the next batch while one is applied.
 	jobs := make(chan job, 4096)
-	queue := make(chan chan parsed, 4096)
+	queue := make(chan chan parsed, 2*p.opts.BatchSize)
 	var readErr error
 	go func() {
 		defer close(queue)
