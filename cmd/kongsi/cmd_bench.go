@@ -86,12 +86,12 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "| kongsi audit (%d records) | %.0f records/s | Ed25519 bound %.0f/s | %.2f | ≥ 20,000/s |\n", a.N, a.PerSecond(), bound, a.PerSecond()/bound)
-	step("rebuild, and bare SQLite writing the same rows")
-	rb, bare, err := bench.RebuildWithBaseline(ctx, reg.Dir, ms)
+	step("rebuild, and bare SQLite writing the same rows, three times each")
+	rb, bare, err := bench.RebuildWithBaseline(ctx, reg.Dir, ms, 3)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "| kongsi rebuild (%d records) | %.0f records/s | bare SQLite writing the same rows: %.0f records/s | %.2f | ≥ 50,000/s |\n",
+	fmt.Fprintf(out, "| kongsi rebuild (%d records, median of 3) | %.0f records/s | bare SQLite writing the same rows: %.0f records/s | %.2f | ≥ 50,000/s |\n",
 		rb.N, rb.PerSecond(), bare.PerSecond(), rb.PerSecond()/bare.PerSecond())
 
 	step("founding the demonstration register")

@@ -63,7 +63,7 @@ func BenchmarkAudit(b *testing.B) {
 func BenchmarkRebuild(b *testing.B) {
 	dir := register(b)
 	for b.Loop() {
-		t, bare, err := bench.RebuildWithBaseline(context.Background(), dir, modules())
+		t, bare, err := bench.RebuildWithBaseline(context.Background(), dir, modules(), 1)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -405,7 +405,9 @@ func (p *Projector) apply(ctx context.Context, cp *tlog.Checkpoint, from uint64,
 			queue <- j.out
 		}
 	}()
-	for range runtime.GOMAXPROCS(0) {
+	// One core is the applier's: it is the bottleneck, and sharing its
+	// core with a preparer would slow it down.
+	for range max(1, runtime.GOMAXPROCS(0)-1) {
 		go func() {
 			for j := range jobs {
 				j.out <- p.prepare(j.e)
