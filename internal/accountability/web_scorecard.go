@@ -52,7 +52,7 @@ func (h *handlers) scorecardList(w http.ResponseWriter, r *http.Request) error {
 		if sc.Commitments.Pledged == 0 {
 			continue
 		}
-		row := chart.StackRow{Label: sc.Party.Name, Href: "/commitments?party=" + sc.Party.ID}
+		row := chart.StackRow{Label: l.Country(sc.Party.ID, sc.Party.Name), Href: "/commitments?party=" + sc.Party.ID}
 		for _, o := range d.Statuses {
 			row.Values = append(row.Values, float64(sc.Commitments.ByStatus[o.ID]))
 		}

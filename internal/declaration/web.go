@@ -192,7 +192,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	var order []string
 	for _, it := range d.Items {
 		if _, ok := rows[it.State]; !ok {
-			rows[it.State] = &chart.Row{Label: it.StateName, Href: "/declarations?state=" + it.State}
+			rows[it.State] = &chart.Row{Label: l.Country(it.State, it.StateName), Href: "/declarations?state=" + it.State}
 			order = append(order, it.State)
 		}
 	}
@@ -209,7 +209,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		if v.version > 1 {
 			class = "s2"
 		}
-		rows[it.State].Events = append(rows[it.State].Events, chart.Event{Date: t, Label: l.T("%s: %s (version %d)", it.StateName, v.title, v.version), Href: "/records/" + strconv.FormatUint(v.index, 10), Class: class, DateText: l.Date(t)})
+		rows[it.State].Events = append(rows[it.State].Events, chart.Event{Date: t, Label: l.T("%s: %s (version %d)", l.Country(it.State, it.StateName), v.title, v.version), Href: "/records/" + strconv.FormatUint(v.index, 10), Class: class, DateText: l.Date(t)})
 	}
 	var trows []chart.Row
 	for _, s := range order {

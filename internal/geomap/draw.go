@@ -10,7 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 )
 
 // Map is a map to draw. The zero value (with a title) draws the region.
@@ -30,6 +30,10 @@ type Map struct {
 	// HideNames leaves out the names written on the styled countries large
 	// enough to hold them.
 	HideNames bool
+	// Names gives the name of a country (by its ISO 3166 alpha-3 code and
+	// its bundled English name) in the page's language, for the names
+	// written on the map and the tooltips; nil keeps the English names.
+	Names func(iso3, name string) string
 
 	Countries []CountryStyle // countries drawn apart from the plain land, each once
 	Shapes    []Shape        // areas, routes and places in GeoJSON, drawn over the land
@@ -145,7 +149,10 @@ func (m *Map) SVG() (template.HTML, error) {
 		return "", fmt.Errorf("couldn't draw the map: bounds %+v are not a rectangle of valid longitudes and latitudes", view)
 	}
 
-	d := drawing{proj: newProjection(view, width)}
+	d := drawing{proj: newProjection(view, width), names: m.Names}
+	if d.names == nil {
+		d.names = func(_, name string) string { return name }
+	}
 	d.clip = box{-clipBand, -clipBand, float64(width + clipBand), float64(d.proj.height + clipBand)}
 	west, north := d.proj.position(d.clip.x0, d.clip.y0)
 	east, south := d.proj.position(d.clip.x1, d.clip.y1)
@@ -183,7 +190,7 @@ func (m *Map) SVG() (template.HTML, error) {
 		b.WriteString(`</g>`)
 	}
 	if !m.HideNames {
-		d.names(m.Countries, a)
+		d.writeNames(m.Countries, a)
 	}
 	if len(m.Points) > 0 {
 		b.WriteString(`<g class="points">`)
@@ -194,6 +201,24 @@ func (m *Map) SVG() (template.HTML, error) {
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()), nil
+}
+
+// textWidth estimates the width of a text in ems of the sans-serif font
+// the maps use: about 0.58 em a Latin letter, one em a Han character, and
+// nothing for the marks (Thai vowels and tones above and below the line,
+// Vietnamese accents written apart) that sit on another letter.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+			w += 1
+		default:
+			w += 0.58
+		}
+	}
+	return w
 }
 
 // mapID names the map's title and description for aria-labelledby. Two maps
@@ -234,6 +259,7 @@ type drawing struct {
 	buf    []byte // scratch for elements
 	data   []byte // scratch for path data
 	rings  ringPath
+	names  func(iso3, name string) string
 }
 
 func (d *drawing) country(o *outline, s CountryStyle) {
@@ -246,7 +272,7 @@ func (d *drawing) country(o *outline, s CountryStyle) {
 	}
 	tip := s.Label
 	if tip == "" {
-		tip = o.Name
+		tip = d.names(o.ISO3, o.Name)
 	}
 	if s.Href != "" {
 		fmt.Fprintf(&d.b, `<a href="%s">`, html.EscapeString(s.Href))
@@ -406,10 +432,10 @@ func (d *drawing) point(p Point) {
 	d.b.Write(d.buf)
 }
 
-// names writes the names of the styled countries (other than muted ones)
-// where they fit: inside the view, not wider than the country's part that
-// holds the label point, and not over a name already written.
-func (d *drawing) names(styles []CountryStyle, a *atlas) {
+// writeNames writes the names of the styled countries (other than muted
+// ones) where they fit: inside the view, not wider than the country's part
+// that holds the label point, and not over a name already written.
+func (d *drawing) writeNames(styles []CountryStyle, a *atlas) {
 	opened := false
 	for _, s := range styles {
 		o := a.byISO3[s.ISO3]
@@ -417,7 +443,8 @@ func (d *drawing) names(styles []CountryStyle, a *atlas) {
 			continue
 		}
 		x, y := d.proj.point(o.Label.Lon, o.Label.Lat)
-		w := 0.58 * nameSize * float64(utf8.RuneCountInString(o.Name))
+		name := d.names(o.ISO3, o.Name)
+		w := nameSize * textWidth(name)
 		px0, py1 := d.proj.point(o.labelBounds.West, o.labelBounds.South)
 		px1, py0 := d.proj.point(o.labelBounds.East, o.labelBounds.North)
 		if w > 1.1*(px1-px0) || nameSize > py1-py0 {
@@ -437,7 +464,7 @@ func (d *drawing) names(styles []CountryStyle, a *atlas) {
 		d.buf = append(d.buf, `" y="`...)
 		d.buf = appendTenths(d.buf, y+nameSize/3)
 		d.buf = append(d.buf, `" text-anchor="middle">`...)
-		d.buf = append(d.buf, html.EscapeString(o.Name)...)
+		d.buf = append(d.buf, html.EscapeString(name)...)
 		d.buf = append(d.buf, `</text>`...)
 		d.b.Write(d.buf)
 	}

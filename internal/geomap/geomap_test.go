@@ -390,3 +390,51 @@ func BenchmarkRegionalMap(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "bytes/map")
 }
+
+// TestSVGNames checks that the names written on a map and its tooltips are
+// the ones Names gives, and that a wide name that does not fit is left out.
+func TestSVGNames(t *testing.T) {
+	m := regionalSample()
+	m.Names = func(iso3, name string) string {
+		switch iso3 {
+		case "CHN":
+			return "中国"
+		case "VNM":
+			return "Việt Nam"
+		case "THA":
+			return strings.Repeat("ประเทศไทย", 20) // far wider than Thailand
+		}
+		return name
+	}
+	svg, err := m.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(svg)
+	wellFormed(t, s)
+	for _, want := range []string{`>中国</text>`, `<title>Việt Nam</title>`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the map lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{`>China</text>`, `<title>Viet Nam</title>`, `ประเทศไทยประเทศไทย</text>`} {
+		if strings.Contains(s, unwanted) {
+			t.Errorf("the map has %q", unwanted)
+		}
+	}
+}
+
+func TestTextWidth(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want float64
+	}{
+		{"China", 5 * 0.58}, {"中国", 2}, {"ไทย", 3 * 0.58}, // ไ, ท, ย: the vowel ไ is written as a letter of its own
+		{"กัมพูชา", 5 * 0.58}, // two of its seven code points are marks above and below
+		{"", 0},
+	} {
+		if got := textWidth(tc.s); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("textWidth(%q) = %g, want %g", tc.s, got, tc.want)
+		}
+	}
+}

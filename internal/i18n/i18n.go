@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
 )
@@ -211,11 +212,12 @@ type Locale struct {
 	Lang    *Lang
 	catalog *Catalog
 	printer *message.Printer
+	regions display.Namer
 }
 
 // Locale makes the locale of a language.
 func (c *Catalog) Locale(l *Lang) *Locale {
-	return &Locale{Lang: l, catalog: c, printer: message.NewPrinter(l.Tag)}
+	return &Locale{Lang: l, catalog: c, printer: message.NewPrinter(l.Tag), regions: display.Regions(l.Tag)}
 }
 
 // T translates a text and, given arguments, formats them into it as fmt
@@ -233,6 +235,81 @@ func (l *Locale) T(text string, args ...any) string {
 		return text
 	}
 	return l.printer.Sprintf(text, args...)
+}
+
+// Country names a state or a country, given its ISO 3166 code (alpha-3, as
+// the register's states and the datasets name them, or alpha-2) and the
+// name the register or the dataset gives it. In English that is the name;
+// in another language, the catalogs' translation of the name, or else the
+// name CLDR gives the country in the language. A code that is not a
+// country's (an authority's, "khm.mnd") names nothing: then the name is
+// looked up as CountryName does.
+func (l *Locale) Country(code, name string) string {
+	if l.Lang == English {
+		return name
+	}
+	if tr := l.T(name); tr != name {
+		return tr
+	}
+	if countryCode(code) {
+		if r, err := language.ParseRegion(code); err == nil && r.IsCountry() {
+			if n := l.regions.Name(r); n != "" {
+				return n
+			}
+		}
+	}
+	return l.CountryName(name)
+}
+
+// CountryName is Country for a name without its code: a name that is not
+// the catalogs' is looked up among the English names CLDR gives countries
+// ("Japan", "United States"). Any other name is returned as it is.
+func (l *Locale) CountryName(name string) string {
+	if l.Lang == English {
+		return name
+	}
+	if tr := l.T(name); tr != name {
+		return tr
+	}
+	if r, ok := englishRegions()[name]; ok {
+		if n := l.regions.Name(r); n != "" {
+			return n
+		}
+	}
+	return name
+}
+
+// englishRegions maps the English names CLDR gives countries to their
+// regions.
+var englishRegions = sync.OnceValue(func() map[string]language.Region {
+	m := map[string]language.Region{}
+	n := display.Regions(language.English)
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			r, err := language.ParseRegion(string([]rune{a, b}))
+			if err != nil || !r.IsCountry() {
+				continue
+			}
+			if name := n.Name(r); name != "" {
+				m[name] = r
+			}
+		}
+	}
+	return m
+})
+
+// countryCode reports whether code has the form of an ISO 3166 alpha-2 or
+// alpha-3 code, in either case.
+func countryCode(code string) bool {
+	if len(code) != 2 && len(code) != 3 {
+		return false
+	}
+	for _, c := range code {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // Number writes a number as the language does, with at most three

@@ -210,3 +210,32 @@ func FuzzCatalog(f *testing.F) {
 		}
 	})
 }
+
+func TestCountry(t *testing.T) {
+	c := NewCatalog()
+	if err := c.Add(fstest.MapFS{"locales/zh.json": {Data: []byte(`{"Lao PDR": "老挝人民民主共和国", "ASEAN Secretariat": "东盟秘书处"}`)}}, "locales"); err != nil {
+		t.Fatal(err)
+	}
+	zh, th, vi, en := c.Locale(ByCode("zh")), c.Locale(ByCode("th")), c.Locale(ByCode("vi")), c.Locale(English)
+	for _, tc := range []struct{ got, want string }{
+		{en.Country("khm", "Cambodia"), "Cambodia"},                         // English: the register's name
+		{en.Country("lao", "Lao PDR"), "Lao PDR"},                           // not CLDR's "Laos"
+		{zh.Country("lao", "Lao PDR"), "老挝人民民主共和国"},                         // the catalog first
+		{zh.Country("khm", "Cambodia"), "柬埔寨"},                              // then CLDR, by the code
+		{th.Country("VNM", "Viet Nam"), "เวียดนาม"},                         // either case
+		{vi.Country("cn", "China"), "Trung Quốc"},                           // alpha-2
+		{zh.Country("org.asean-secretariat", "ASEAN Secretariat"), "东盟秘书处"}, // not a country: the catalog only
+		{zh.Country("khm.mnd", "Ministry of National Defence"), "Ministry of National Defence"},
+		{zh.Country("xqz", "Nowhere"), "Nowhere"}, // no such country
+		{zh.Country("", "Somewhere"), "Somewhere"},
+		{zh.CountryName("Japan"), "日本"}, // CLDR's English name
+		{th.CountryName("United States"), "สหรัฐอเมริกา"},
+		{zh.CountryName("Lao PDR"), "老挝人民民主共和国"},
+		{zh.CountryName("Atlantis"), "Atlantis"},
+		{en.CountryName("Japan"), "Japan"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

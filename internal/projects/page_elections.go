@@ -59,7 +59,7 @@ func (h *handlers) elections(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := rows[e.State]
 		if row == nil {
-			row = &chart.Row{Label: e.StateName, Href: "/elections?country=" + e.State}
+			row = &chart.Row{Label: l.Country(e.State, e.StateName), Href: "/elections?country=" + e.State}
 			rows[e.State] = row
 			order = append(order, e.State)
 		}

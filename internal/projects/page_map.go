@@ -80,7 +80,7 @@ func (h *handlers) mapPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Total = len(all)
-	m := &geomap.Map{Title: l.T("Projects in the region"), Width: 960}
+	m := &geomap.Map{Title: l.T("Projects in the region"), Width: 960, Names: l.Country}
 	hosts := map[string]bool{}
 	for _, p := range all {
 		if p.Lon == nil || p.Lat == nil {

@@ -207,9 +207,10 @@ func projectMap(l *i18n.Locale, d *Detail) (template.HTML, error) {
 		return "", nil
 	}
 	m := &geomap.Map{
+		Names:     l.Country,
 		Width:     480,
 		Title:     d.Name,
-		Desc:      l.T("Map of %s showing where the project is.", d.HostName),
+		Desc:      l.T("Map of %s showing where the project is.", l.Country(d.Host, d.HostName)),
 		Countries: []geomap.CountryStyle{{ISO3: iso, Class: "highlight"}},
 	}
 	if loc := d.Body.Location; loc != nil {
@@ -218,7 +219,7 @@ func projectMap(l *i18n.Locale, d *Detail) (template.HTML, error) {
 		} else if len(loc.Point) == 2 {
 			m.Points = append(m.Points, geomap.Point{Lon: loc.Point[0], Lat: loc.Point[1], Label: loc.Description, Class: "s1", Size: 6})
 		}
-		m.Desc = l.T("Map of %s showing where the project is (%s).", d.HostName, loc.Description)
+		m.Desc = l.T("Map of %s showing where the project is (%s).", l.Country(d.Host, d.HostName), loc.Description)
 	}
 	for _, o := range d.Outreach {
 		if o.Body != nil && o.Body.Location != nil && len(o.Body.Location.Point) == 2 {
@@ -280,7 +281,7 @@ func projectTimeline(l *i18n.Locale, d *Detail, elections []*Election) template.
 	}
 	x := labels{l}
 	rows := []chart.Row{{Label: l.T("Milestones")}, {Label: l.T("Status")}, {Label: l.T("Designation")}, {Label: l.T("Outreach")},
-		{Label: l.T("Elections in %s", d.HostName), Href: "/elections?country=" + d.Host}}
+		{Label: l.T("Elections in %s", l.Country(d.Host, d.HostName)), Href: "/elections?country=" + d.Host}}
 	for _, m := range d.Body.Milestones {
 		if t, ok := at(m.Date); ok {
 			class := map[string]string{"met": "s5", "scheduled": "s3", "not-met": "neg"}[m.Status]

@@ -135,17 +135,17 @@ func electionPart(l *i18n.Locale, in RiskInput, today time.Time) Part {
 		}
 	}
 	if best == nil {
-		p.Explanation = l.T("No election in %s is on the register's calendar for the next 24 months.", in.HostName)
+		p.Explanation = l.T("No election in %s is on the register's calendar for the next 24 months.", l.Country(in.Host, in.HostName))
 		return p
 	}
 	p.Points = round1(bestPoints)
 	level, day, weight := l.T(codeTitle("level", best.Level)), formatDay(l, best.LastDay), electionWeight[best.Level]
 	if best.DateStatus == "due" {
 		p.Explanation = l.T("%s's %s (%s) is by %s at the latest, in %d days: %.0f × (1 − %d/%d) = %.1f.",
-			in.HostName, best.Name, level, day, bestDays, weight, bestDays, ElectionHorizonDays, p.Points)
+			l.Country(in.Host, in.HostName), best.Name, level, day, bestDays, weight, bestDays, ElectionHorizonDays, p.Points)
 	} else {
 		p.Explanation = l.T("%s's %s (%s) is on %s, in %d days: %.0f × (1 − %d/%d) = %.1f.",
-			in.HostName, best.Name, level, day, bestDays, weight, bestDays, ElectionHorizonDays, p.Points)
+			l.Country(in.Host, in.HostName), best.Name, level, day, bestDays, weight, bestDays, ElectionHorizonDays, p.Points)
 	}
 	return p
 }

@@ -216,12 +216,12 @@ func portCallTimeline(l *i18n.Locale, title, desc string, calls []*PortCall) tem
 		}
 		row := rows[c.Requester]
 		if row == nil {
-			row = &chart.Row{Label: c.RequesterName, Href: "/portcalls?state=" + c.Requester}
+			row = &chart.Row{Label: l.Country(c.Requester, c.RequesterName), Href: "/portcalls?state=" + c.Requester}
 			rows[c.Requester] = row
 			order = append(order, c.Requester)
 		}
 		class := map[string]string{PortCallCompleted: "s1", PortCallApproved: "s2", PortCallRequested: "s3", PortCallCancelled: "s6"}[c.Status]
-		row.Events = append(row.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("%s at %s (%s)", c.RequesterName, c.FacilityName, l.T(c.Status)), Href: c.URL, Class: class})
+		row.Events = append(row.Events, chart.Event{Date: t, DateText: l.Date(t), Label: l.T("%s at %s (%s)", l.Country(c.Requester, c.RequesterName), c.FacilityName, l.T(c.Status)), Href: c.URL, Class: class})
 	}
 	var out []chart.Row
 	for _, s := range order {
@@ -234,10 +234,10 @@ func portCallTimeline(l *i18n.Locale, title, desc string, calls []*PortCall) tem
 // hosts highlighted. Facilities abroad outside the region's frame are left
 // to the table beside the map.
 func regionMap(l *i18n.Locale, title, desc string, facilities []*Facility, activities []*Activity, abroad []abroadRow) (template.HTML, error) {
-	m := geomap.Map{Title: title, Desc: desc}
+	m := geomap.Map{Title: title, Desc: desc, Names: l.Country}
 	hosts := map[string]bool{}
 	for _, f := range facilities {
-		m.Points = append(m.Points, geomap.Point{Lon: f.Location.Lon, Lat: f.Location.Lat, Label: f.Name + ", " + f.HostName, Href: f.URL, Class: "s2", Size: 5})
+		m.Points = append(m.Points, geomap.Point{Lon: f.Location.Lon, Lat: f.Location.Lat, Label: f.Name + ", " + l.Country(f.Host, f.HostName), Href: f.URL, Class: "s2", Size: 5})
 		code := codeOf(f.Host)
 		if _, ok := geomap.Lookup(code); ok && !hosts[code] {
 			hosts[code] = true
@@ -247,7 +247,7 @@ func regionMap(l *i18n.Locale, title, desc string, facilities []*Facility, activ
 	region := geomap.Region()
 	for _, a := range abroad {
 		if a.Location != nil && region.Contains(a.Location.Lon, a.Location.Lat) {
-			m.Points = append(m.Points, geomap.Point{Lon: a.Location.Lon, Lat: a.Location.Lat, Label: l.T("%s (%s, abroad)", a.Name, a.StateName), Href: a.URL, Class: "s4", Size: 5})
+			m.Points = append(m.Points, geomap.Point{Lon: a.Location.Lon, Lat: a.Location.Lat, Label: l.T("%s (%s, abroad)", a.Name, l.Country(a.State, a.StateName)), Href: a.URL, Class: "s4", Size: 5})
 		}
 	}
 	for _, a := range activities {

@@ -253,7 +253,7 @@ func (h *handlers) facility(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Timeline = portCallTimeline(l, l.T("Who has visited %s", f.Name), l.T("Each dot is a port call, by visiting state, at its arrival date: completed in the first colour, approved in the second, pending in the third, cancelled in the sixth."), d.Calls)
-	m := geomap.Map{Title: f.Name, Desc: l.T("%s, %s, at %s (%s).", f.Name, f.HostName, coordText(l, f.Location.Lon, f.Location.Lat), l.T(f.Location.Precision)),
+	m := geomap.Map{Names: l.Country, Title: f.Name, Desc: l.T("%s, %s, at %s (%s).", f.Name, l.Country(f.Host, f.HostName), coordText(l, f.Location.Lon, f.Location.Lat), l.T(f.Location.Precision)),
 		Countries: []geomap.CountryStyle{{ISO3: codeOf(f.Host), Class: "highlight"}},
 		Points:    []geomap.Point{{Lon: f.Location.Lon, Lat: f.Location.Lat, Label: f.Name, Class: "s2", Size: 6}}}
 	if _, ok := geomap.Lookup(codeOf(f.Host)); !ok {
@@ -440,14 +440,14 @@ func (h *handlers) openness(w http.ResponseWriter, r *http.Request) error {
 	}
 	var visits, approve, days []chart.Bar
 	for _, v := range o.ByState {
-		visits = append(visits, chart.Bar{Label: v.Name, Value: math.Round(1000*v.Share) / 10, Href: "/portcalls?state=" + v.State})
+		visits = append(visits, chart.Bar{Label: l.Country(v.State, v.Name), Value: math.Round(1000*v.Share) / 10, Href: "/portcalls?state=" + v.State})
 	}
 	for _, s := range o.Requests {
 		if s.ApprovalRate != nil {
-			approve = append(approve, chart.Bar{Label: s.Name, Value: math.Round(1000**s.ApprovalRate) / 10, Href: "/portcalls?state=" + s.State})
+			approve = append(approve, chart.Bar{Label: l.Country(s.State, s.Name), Value: math.Round(1000**s.ApprovalRate) / 10, Href: "/portcalls?state=" + s.State})
 		}
 		if s.MedianResponseDays != nil {
-			days = append(days, chart.Bar{Label: s.Name, Value: *s.MedianResponseDays, Class: "s3", Href: "/portcalls?state=" + s.State})
+			days = append(days, chart.Bar{Label: l.Country(s.State, s.Name), Value: *s.MedianResponseDays, Class: "s3", Href: "/portcalls?state=" + s.State})
 		}
 	}
 	percent := func(v float64) string { return percentText(l, v/100) }
@@ -542,7 +542,7 @@ func (h *handlers) activities(w http.ResponseWriter, r *http.Request) error {
 		t, _ := parseDate(a.Start)
 		row := rows[a.State]
 		if row == nil {
-			row = &chart.Row{Label: a.StateName, Href: "/activities?state=" + codeOf(a.State)}
+			row = &chart.Row{Label: l.Country(a.State, a.StateName), Href: "/activities?state=" + codeOf(a.State)}
 			rows[a.State] = row
 			order = append(order, a.State)
 		}
@@ -616,7 +616,7 @@ func (h *handlers) activity(w http.ResponseWriter, r *http.Request) error {
 			countries = append(countries, geomap.CountryStyle{ISO3: p.State, Class: "highlight"})
 		}
 	}
-	m := geomap.Map{Title: a.Title, Desc: l.T("The activity's area as notified: %s", a.AreaDescription), Countries: countries,
+	m := geomap.Map{Names: l.Country, Title: a.Title, Desc: l.T("The activity's area as notified: %s", a.AreaDescription), Countries: countries,
 		Shapes: []geomap.Shape{{GeoJSON: a.Area, Label: a.AreaDescription, Class: "s3"}}}
 	// Frame the area with some of its surroundings, not the participants'
 	// whole territories.
@@ -686,13 +686,13 @@ func (h *handlers) upcoming(r *http.Request, limit int) ([]calendarItem, error) 
 		if a.Cancelled {
 			status = "cancelled"
 		}
-		out = append(out, calendarItem{Start: a.Start, End: a.End, What: "Activity", Title: a.Title, Detail: a.StateName + " · " + typeWords(l, a.Types), URL: a.URL, Status: status})
+		out = append(out, calendarItem{Start: a.Start, End: a.End, What: "Activity", Title: a.Title, Detail: l.Country(a.State, a.StateName) + " · " + typeWords(l, a.Types), URL: a.URL, Status: status})
 	}
 	for _, c := range calls {
 		if lastDay(c.Arrival, c.Departure) < today || c.Status == PortCallDeclined {
 			continue
 		}
-		out = append(out, calendarItem{Start: c.Arrival, End: c.Departure, What: "Port call", Title: l.T("%s at %s", c.RequesterName, c.FacilityName), Detail: vesselList(c.Vessels), URL: c.URL, Status: c.Status})
+		out = append(out, calendarItem{Start: c.Arrival, End: c.Departure, What: "Port call", Title: l.T("%s at %s", l.Country(c.Requester, c.RequesterName), c.FacilityName), Detail: vesselList(c.Vessels), URL: c.URL, Status: c.Status})
 	}
 	slices.SortFunc(out, func(a, b calendarItem) int {
 		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Title, b.Title))

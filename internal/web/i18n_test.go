@@ -143,6 +143,15 @@ func TestLanguages(t *testing.T) {
 			t.Errorf("?lang=ms: the home page lacks %q", want)
 		}
 	}
+
+	// States are named in the reader's language, by their codes; the
+	// authorities keep the names the register gives them.
+	_, en := fetch(t, url+"/parties/khm")
+	_, zh := fetch(t, url+"/parties/khm?lang=zh")
+	_, list := fetch(t, url+"/parties?lang=th")
+	if !strings.Contains(zh, "<h1>柬埔寨</h1>") || strings.Contains(en, "柬埔寨") || !strings.Contains(list, `<a href="/parties/khm">กัมพูชา</a>`) || !strings.Contains(list, ">Ministry of National Defence</a>") {
+		t.Errorf("the state is not named in the reader's language:\n%.2000s", zh)
+	}
 }
 
 // TestNumbersByLanguage checks that the pages group digits as each

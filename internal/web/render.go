@@ -137,13 +137,27 @@ func (s *Site) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 
 var urlPattern = regexp.MustCompile(`^https?://[^\s<>"]+$`)
 
+// countryName is the template function country: {{country .Name}} or,
+// better, {{country .Code .Name}} (see i18n.Locale.Country).
+func countryName(l *i18n.Locale, codeAndName []string) string {
+	switch len(codeAndName) {
+	case 1:
+		return l.CountryName(codeAndName[0])
+	case 2:
+		return l.Country(codeAndName[0], codeAndName[1])
+	}
+	return strings.Join(codeAndName, " ")
+}
+
 // funcs are the template functions of pages in a language. Besides the
 // helpers, t translates a text (and formats its arguments, if any); date,
 // datetime, month and number format as the language does; humanize and
-// kindTitle give field names and kinds of record in the language.
+// kindTitle give field names and kinds of record in the language; country
+// names a state or a country in the language.
 func (s *Site) funcs(l *i18n.Locale) template.FuncMap {
 	return template.FuncMap{
 		"t":         l.T,
+		"country":   func(codeAndName ...string) string { return countryName(l, codeAndName) },
 		"kindTitle": func(kind string) string { return l.T(s.kindTitle(kind)) },
 		"short":     func(id string) string { return shortID(id) },
 		"date":      func(v any) string { return FormatDate(l, v) },
