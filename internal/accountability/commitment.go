@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 )
@@ -107,7 +108,7 @@ func commitmentKinds() []*ledger.Kind {
 			SubjectHelp: "commitments/<commitment>",
 			Check:       checkCommitment,
 			Roles:       rolesPledge,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var c Commitment
 				json.Unmarshal(b, &c)
 				return c.Title
@@ -121,10 +122,10 @@ func commitmentKinds() []*ledger.Kind {
 			SubjectHelp: "commitments/<commitment>/reports/<report>",
 			Check:       checkReport,
 			Roles:       rolesPledge,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var r Report
 				json.Unmarshal(b, &r)
-				return fmt.Sprintf("Progress report (%s), %s: %s", strings.ReplaceAll(r.Status, "-", " "), r.ReportedOn, clip(r.Summary, 120))
+				return l.T("Progress report (%s), %s: %s", l.T(strings.ReplaceAll(r.Status, "-", " ")), r.ReportedOn, clip(r.Summary, 120))
 			},
 		},
 		{
@@ -135,10 +136,10 @@ func commitmentKinds() []*ledger.Kind {
 			SubjectHelp: "commitments/<commitment>/assessments/<assessment>",
 			Check:       checkAssessment,
 			Roles:       rolesPledge,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var a Assessment
 				json.Unmarshal(b, &a)
-				return fmt.Sprintf("Assessment (%s), %s: %s", strings.ReplaceAll(a.Rating, "-", " "), a.AssessedOn, clip(a.Reasons, 120))
+				return l.T("Assessment (%s), %s: %s", l.T(strings.ReplaceAll(a.Rating, "-", " ")), a.AssessedOn, clip(a.Reasons, 120))
 			},
 		},
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 )
@@ -144,7 +145,7 @@ func cooperationKinds() []*ledger.Kind {
 			SubjectHelp: "initiatives/<initiative>",
 			Check:       checkInitiative,
 			Roles:       rolesPledge,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var i Initiative
 				json.Unmarshal(b, &i)
 				return i.Title
@@ -158,10 +159,10 @@ func cooperationKinds() []*ledger.Kind {
 			SubjectHelp: "actions/<initiative>/<action>",
 			Check:       checkAction,
 			Roles:       rolesPledge,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var a Action
 				json.Unmarshal(b, &a)
-				return fmt.Sprintf("%s (%s, due %s)", a.Title, titleOf(ActionStatuses, a.Status), a.DueOn)
+				return l.T("%s (%s, due %s)", a.Title, l.T(titleOf(ActionStatuses, a.Status)), a.DueOn)
 			},
 		},
 	}

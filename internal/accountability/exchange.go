@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/kongsi/kongsi/internal/chart"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 )
@@ -89,10 +90,10 @@ func exchangeKinds() []*ledger.Kind {
 			SubjectHelp: "exchanges/tourism/<origin>/<destination>/<year>",
 			Check:       checkTourism,
 			Roles:       rolesStatistics,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var t Tourism
 				json.Unmarshal(b, &t)
-				return fmt.Sprintf("Arrivals from %s in %s, %d: %s", placeName(t.Origin), placeName(t.Destination), t.Year, formatValue(float64(t.Arrivals)))
+				return l.T("Arrivals from %s in %s, %s: %s", l.Country(t.Origin, placeName(t.Origin)), l.Country(t.Destination, placeName(t.Destination)), strconv.Itoa(t.Year), formatValue(float64(t.Arrivals)))
 			},
 		},
 		{
@@ -103,10 +104,10 @@ func exchangeKinds() []*ledger.Kind {
 			SubjectHelp: "exchanges/visits/<visit>",
 			Check:       checkVisit,
 			Roles:       rolesPledge,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var v Visit
 				json.Unmarshal(b, &v)
-				return fmt.Sprintf("%s: %s to %s, %s", titleOf(VisitKinds, v.Kind), v.VisitorTitle, v.Host, v.StartOn)
+				return l.T("%s: %s to %s, %s", l.T(titleOf(VisitKinds, v.Kind)), v.VisitorTitle, l.Country(v.Host, v.Host), v.StartOn)
 			},
 		},
 		{
@@ -117,7 +118,7 @@ func exchangeKinds() []*ledger.Kind {
 			SubjectHelp: "exchanges/events/<event>",
 			Check:       checkEvent,
 			Roles:       rolesPledge,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var e Event
 				json.Unmarshal(b, &e)
 				return fmt.Sprintf("%s, %s", e.Title, e.StartOn)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 )
@@ -86,7 +87,7 @@ func programmeKinds() []*ledger.Kind {
 			SubjectHelp: "programmes/<programme>",
 			Check:       checkProgramme,
 			Roles:       rolesDevelopment,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var p Programme
 				json.Unmarshal(b, &p)
 				return p.Title
@@ -100,10 +101,10 @@ func programmeKinds() []*ledger.Kind {
 			SubjectHelp: "programmes/<programme>/deliveries/<delivery>",
 			Check:       checkDelivery,
 			Roles:       rolesDevelopment,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var d Delivery
 				json.Unmarshal(b, &d)
-				return fmt.Sprintf("Delivery to %s: %s %s, %s", d.Recipient, formatValue(d.Value), d.Measure, d.DeliveredOn)
+				return l.T("Delivery to %s: %s %s, %s", l.Country(d.Recipient, d.Recipient), formatValue(d.Value), d.Measure, d.DeliveredOn)
 			},
 		},
 		{
@@ -114,16 +115,16 @@ func programmeKinds() []*ledger.Kind {
 			SubjectHelp: "programmes/<programme>/deliveries/<delivery>/confirmation",
 			Check:       checkConfirmation,
 			Roles:       rolesDevelopment,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var c Confirmation
 				json.Unmarshal(b, &c)
 				if !c.Confirmed {
-					return "Delivery not confirmed, " + c.ConfirmedOn
+					return l.T("Delivery not confirmed, %s", c.ConfirmedOn)
 				}
 				if c.ConfirmedValue != nil {
-					return fmt.Sprintf("Delivery confirmed for %s, %s", formatValue(*c.ConfirmedValue), c.ConfirmedOn)
+					return l.T("Delivery confirmed for %s, %s", formatValue(*c.ConfirmedValue), c.ConfirmedOn)
 				}
-				return "Delivery confirmed, " + c.ConfirmedOn
+				return l.T("Delivery confirmed, %s", c.ConfirmedOn)
 			},
 		},
 	}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -91,7 +92,7 @@ func (*Module) Kinds() []*ledger.Kind {
 		SubjectHelp: "declarations/<state>/<topic>",
 		Check:       check,
 		Roles:       []string{RoleDeclarations, ledger.RoleGovernance},
-		Summary: func(b json.RawMessage) string {
+		Summary: func(_ *i18n.Locale, b json.RawMessage) string {
 			var d Body
 			json.Unmarshal(b, &d)
 			return d.Title

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/signednote"
@@ -52,9 +53,12 @@ type Kind struct {
 	// must carry besides registered keys: a new key proving that its holder
 	// has it. Optional.
 	ExtraKeys func(r *record.Record) ([]*signednote.Key, error)
-	// Summary returns a one-line description of a record of this kind for
-	// listings, feeds and search. Optional; the subject is used without it.
-	Summary func(body json.RawMessage) string
+	// Summary returns a one-line description of a record of this kind, in
+	// a language: in English for the log's listings, the API, feeds and
+	// search, and in the reader's language on pages. The words it adds to
+	// what the record says go through l.T, so that the package's catalogs
+	// translate them. Optional; the subject is used without it.
+	Summary func(l *i18n.Locale, body json.RawMessage) string
 
 	schema *jsonschema.Schema
 	order  []string
@@ -171,15 +175,25 @@ func (ks *Kinds) Get(name string) (*Kind, bool) {
 // Names lists the kinds' names in order.
 func (ks *Kinds) Names() []string { return ks.names }
 
-// Summary describes a record in one line, as its kind says.
+// Summary describes a record in one line, in English, as its kind says.
 func (ks *Kinds) Summary(kindName, subject string, body json.RawMessage) string {
+	return ks.SummaryIn(English, kindName, subject, body)
+}
+
+// SummaryIn describes a record in one line, in a language, as its kind
+// says.
+func (ks *Kinds) SummaryIn(l *i18n.Locale, kindName, subject string, body json.RawMessage) string {
 	if k, ok := ks.byName[kindName]; ok && k.Summary != nil {
-		if s := k.Summary(body); s != "" {
+		if s := k.Summary(l, body); s != "" {
 			return s
 		}
 	}
 	return subject
 }
+
+// English is the locale in which summaries are stored and served by the
+// API: English, with no catalog.
+var English = i18n.NewCatalog().Locale(i18n.English)
 
 var printer = message.NewPrinter(language.English)
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/signednote"
@@ -51,7 +52,7 @@ func partyKinds() []*Kind {
 			Schema: schema(KindCharter), Subject: regexp.MustCompile(`^charter$`), SubjectHelp: "charter",
 			Check: checkCharter, ExtraKeys: charterKeys,
 			Roles:   []string{RoleGovernance},
-			Summary: func(b json.RawMessage) string { return "Charter: " + field(b, "name") },
+			Summary: func(l *i18n.Locale, b json.RawMessage) string { return l.T("Charter: %s", field(b, "name")) },
 		},
 		{
 			Name: KindPartyAdmit, Title: "Admission of a party",
@@ -59,10 +60,10 @@ func partyKinds() []*Kind {
 			Schema: schema(KindPartyAdmit), Subject: partySubject, SubjectHelp: "parties/<id>",
 			Check: checkAdmit, ExtraKeys: admitKeys,
 			Roles: []string{RoleGovernance},
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var a admitBody
 				json.Unmarshal(b, &a)
-				return "Admission of " + a.Party.Name
+				return l.T("Admission of %s", l.Country(a.Party.ID, a.Party.Name))
 			},
 		},
 		{
@@ -71,7 +72,7 @@ func partyKinds() []*Kind {
 			Schema: schema(KindPartyUpdate), Subject: partySubject, SubjectHelp: "parties/<id>",
 			Check: checkPartyUpdate, ExtraKeys: bodyKey,
 			Roles:   []string{RoleGovernance},
-			Summary: func(b json.RawMessage) string { return "Update of " + field(b, "name") },
+			Summary: func(l *i18n.Locale, b json.RawMessage) string { return l.T("Update of %s", field(b, "name")) },
 		},
 		{
 			Name: KindAuthorityRegister, Title: "Registration of an authority",
@@ -79,21 +80,21 @@ func partyKinds() []*Kind {
 			Schema: schema(KindAuthorityRegister), Subject: partySubject, SubjectHelp: "parties/<state>.<authority>",
 			Check: checkAuthorityRegister, ExtraKeys: bodyKey,
 			Roles:   []string{RoleGovernance},
-			Summary: func(b json.RawMessage) string { return "Registration of " + field(b, "name") },
+			Summary: func(l *i18n.Locale, b json.RawMessage) string { return l.T("Registration of %s", field(b, "name")) },
 		},
 		{
 			Name: KindKeyRotate, Title: "Key rotation",
 			Doc:    "A party replaces its key: signed by its current key and by the new one.",
 			Schema: schema(KindKeyRotate), Subject: partySubject, SubjectHelp: "parties/<id>",
 			Check: checkRotate, ExtraKeys: bodyKey,
-			Summary: func(json.RawMessage) string { return "Key rotation" },
+			Summary: func(l *i18n.Locale, _ json.RawMessage) string { return l.T("Key rotation") },
 		},
 		{
 			Name: KindKeyRevoke, Title: "Key revocation",
 			Doc:    "Withdraws a party's current key from this index on. Signed by the party or by its state's governance authority.",
 			Schema: schema(KindKeyRevoke), Subject: partySubject, SubjectHelp: "parties/<id>",
 			Check:   checkRevoke,
-			Summary: func(b json.RawMessage) string { return "Key revocation: " + field(b, "reason") },
+			Summary: func(l *i18n.Locale, b json.RawMessage) string { return l.T("Key revocation: %s", field(b, "reason")) },
 		},
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/signednote"
@@ -38,12 +40,12 @@ func witnessKinds() []*Kind {
 			Doc:    "A party says that it runs a witness that cosigns the register's checkpoints, and gives the witness's key and address. Signed by the witness's operator: an authority with the governance or witness role, or an organisation with the witness role.",
 			Schema: schema(KindWitnessRegister), Subject: witnessSubject, SubjectHelp: "witnesses/<id>",
 			Check: checkWitnessRegister,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var w witnessBody
 				if json.Unmarshal(b, &w) == nil && w.Retired {
-					return "Retirement of the witness " + w.Name
+					return l.T("Retirement of the witness %s", w.Name)
 				}
-				return "Witness: " + field(b, "name")
+				return l.T("Witness: %s", field(b, "name"))
 			},
 		},
 		{
@@ -51,12 +53,12 @@ func witnessKinds() []*Kind {
 			Doc:    "Names the registered witnesses whose cosignatures the register's checkpoints need, and how many of them. Signed by the governance authorities of a quorum of member states.",
 			Schema: schema(KindWitnessPolicy), Subject: regexp.MustCompile(`^` + WitnessPolicySubject + `$`), SubjectHelp: WitnessPolicySubject,
 			Check: checkWitnessPolicy,
-			Summary: func(b json.RawMessage) string {
+			Summary: func(l *i18n.Locale, b json.RawMessage) string {
 				var p witnessPolicyBody
 				if json.Unmarshal(b, &p) != nil || len(p.Witnesses) == 0 {
-					return "Witness policy: no witnesses"
+					return l.T("Witness policy: no witnesses")
 				}
-				return fmt.Sprintf("Witness policy: %d of %s", p.Quorum, strings.Join(p.Witnesses, ", "))
+				return l.T("Witness policy: %s of %s", strconv.Itoa(p.Quorum), strings.Join(p.Witnesses, ", "))
 			},
 		},
 	}

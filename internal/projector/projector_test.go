@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kongsi/kongsi/internal/browse"
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -25,7 +26,7 @@ var memo = &ledger.Kind{
 	Schema:  []byte(`{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}`),
 	Subject: regexp.MustCompile(`^memos/[a-z]{3}/[a-z0-9-]+$`), SubjectHelp: "memos/<state>/<topic>",
 	Check:   func(c *ledger.Context) (any, error) { return nil, nil },
-	Summary: func(b json.RawMessage) string { return "memo" },
+	Summary: func(*i18n.Locale, json.RawMessage) string { return "memo" },
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -145,8 +145,8 @@ func DesignationSubject(id string) string { return "projects/" + id + "/designat
 
 // Kinds are the module's kinds.
 func (*Module) Kinds() []*ledger.Kind {
-	summary := func(field string) func(json.RawMessage) string {
-		return func(b json.RawMessage) string {
+	summary := func(field string) func(*i18n.Locale, json.RawMessage) string {
+		return func(_ *i18n.Locale, b json.RawMessage) string {
 			var m map[string]any
 			json.Unmarshal(b, &m)
 			s, _ := m[field].(string)
@@ -217,10 +217,10 @@ func (*Module) Kinds() []*ledger.Kind {
 	}
 }
 
-// kindSummary sums up the records of a kind, in English, for the log.
-func kindSummary(kind string) func(json.RawMessage) string {
-	return func(b json.RawMessage) string {
-		s, _ := recordSummary(english, kind, b)
+// kindSummary sums up the records of a kind, in a language.
+func kindSummary(kind string) func(*i18n.Locale, json.RawMessage) string {
+	return func(l *i18n.Locale, b json.RawMessage) string {
+		s, _ := recordSummary(l, kind, b)
 		return s
 	}
 }

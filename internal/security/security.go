@@ -60,9 +60,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -164,7 +166,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "facilities/<host state>/<slug>",
 			Check:       checkFacility,
 			Roles:       []string{RoleDefence, RolePortAccess},
-			Summary:     summary(func(b *FacilityBody) string { return b.Name }),
+			Summary:     summary(func(_ *i18n.Locale, b *FacilityBody) string { return b.Name }),
 		},
 		{
 			Name: KindPortCallRequest, Title: "Port-call request",
@@ -174,8 +176,8 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkRequest,
 			Roles:       []string{RoleDefence, RolePortAccess},
-			Summary: summary(func(b *RequestBody) string {
-				return fmt.Sprintf("Port call by %s, from %s", StateName(b.RequestingState), b.Arrival)
+			Summary: summary(func(l *i18n.Locale, b *RequestBody) string {
+				return l.T("Port call by %s, from %s", l.Country(b.RequestingState, StateName(b.RequestingState)), b.Arrival)
 			}),
 		},
 		{
@@ -186,8 +188,8 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkDecision,
 			Roles:       []string{RolePortAccess},
-			Summary: summary(func(b *DecisionBody) string {
-				return "Port call " + b.Decision
+			Summary: summary(func(l *i18n.Locale, b *DecisionBody) string {
+				return l.T("Port call %s", l.T(b.Decision))
 			}),
 		},
 		{
@@ -198,7 +200,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkAmendment,
 			Roles:       []string{RolePortAccess},
-			Summary:     summary(func(b *AmendmentBody) string { return "Port call amended: " + b.Reason }),
+			Summary:     summary(func(l *i18n.Locale, b *AmendmentBody) string { return l.T("Port call amended: %s", b.Reason) }),
 		},
 		{
 			Name: KindPortCallReport, Title: "Port-call report",
@@ -208,7 +210,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "portcalls/<host state>/<slug>",
 			Check:       checkReport,
 			Roles:       []string{RolePortAccess, RoleDefence},
-			Summary:     summary(func(b *ReportBody) string { return "Port call " + b.Outcome }),
+			Summary:     summary(func(l *i18n.Locale, b *ReportBody) string { return l.T("Port call %s", l.T(b.Outcome)) }),
 		},
 		{
 			Name: KindActivityNotify, Title: "Activity notification",
@@ -218,7 +220,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "activities/<conducting state>/<slug>",
 			Check:       checkNotify,
 			Roles:       []string{RoleDefence},
-			Summary:     summary(func(b *ActivityBody) string { return b.Title }),
+			Summary:     summary(func(_ *i18n.Locale, b *ActivityBody) string { return b.Title }),
 		},
 		{
 			Name: KindActivityAmend, Title: "Activity amendment",
@@ -228,7 +230,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "activities/<conducting state>/<slug>",
 			Check:       checkAmend,
 			Roles:       []string{RoleDefence},
-			Summary:     summary(func(b *ActivityBody) string { return b.Title + " (amended)" }),
+			Summary:     summary(func(l *i18n.Locale, b *ActivityBody) string { return l.T("%s (amended)", b.Title) }),
 		},
 		{
 			Name: KindActivityCancel, Title: "Activity cancellation",
@@ -238,7 +240,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "activities/<conducting state>/<slug>",
 			Check:       checkCancel,
 			Roles:       []string{RoleDefence},
-			Summary:     summary(func(b *CancelBody) string { return "Activity cancelled: " + b.Reason }),
+			Summary:     summary(func(l *i18n.Locale, b *CancelBody) string { return l.T("Activity cancelled: %s", b.Reason) }),
 		},
 		{
 			Name: KindActivityObserved, Title: "Observed activity",
@@ -248,7 +250,7 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "observations/<observing state>/<slug>",
 			Check:       checkObserved,
 			Roles:       []string{RoleDefence},
-			Summary:     summary(func(b *ObservedBody) string { return b.Title + " (observed)" }),
+			Summary:     summary(func(l *i18n.Locale, b *ObservedBody) string { return l.T("%s (observed)", b.Title) }),
 		},
 		{
 			Name: KindPosture, Title: "Posture disclosure",
@@ -258,24 +260,24 @@ func (*Module) Kinds() []*ledger.Kind {
 			SubjectHelp: "postures/<state>/<year>",
 			Check:       checkPosture,
 			Roles:       []string{RoleDefence},
-			Summary: summary(func(b *PostureBody) string {
+			Summary: summary(func(l *i18n.Locale, b *PostureBody) string {
 				if len(b.FacilitiesAbroad) == 1 {
-					return fmt.Sprintf("Posture disclosure %d: 1 facility abroad", b.Year)
+					return l.T("Posture disclosure %s: 1 facility abroad", strconv.Itoa(b.Year))
 				}
-				return fmt.Sprintf("Posture disclosure %d: %d facilities abroad", b.Year, len(b.FacilitiesAbroad))
+				return l.T("Posture disclosure %s: %d facilities abroad", strconv.Itoa(b.Year), len(b.FacilitiesAbroad))
 			}),
 		},
 	}
 }
 
 // summary adapts a function of a decoded body to a Kind's Summary.
-func summary[T any](f func(*T) string) func(json.RawMessage) string {
-	return func(raw json.RawMessage) string {
+func summary[T any](f func(*i18n.Locale, *T) string) func(*i18n.Locale, json.RawMessage) string {
+	return func(l *i18n.Locale, raw json.RawMessage) string {
 		var b T
 		if json.Unmarshal(raw, &b) != nil {
 			return ""
 		}
-		return f(&b)
+		return f(l, &b)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/projector"
@@ -205,7 +206,7 @@ func (*Module) Kinds() []*ledger.Kind {
 		SubjectHelp: "trade/releases/<publisher>/<name>",
 		Check:       check,
 		Roles:       []string{RoleStatistics},
-		Summary: func(b json.RawMessage) string {
+		Summary: func(_ *i18n.Locale, b json.RawMessage) string {
 			var r Release
 			json.Unmarshal(b, &r)
 			return r.Title

@@ -44,7 +44,12 @@ func runTimeTexts(t *testing.T) []string {
 }
 
 func TestTranslations(t *testing.T) {
-	i18ntest.Check(t, os.DirFS("."), []string{"templates/*.html"}, ".", runTimeTexts(t)...)
+	texts := runTimeTexts(t)
+	// The core kinds' summaries are translated with the site's words.
+	for _, s := range i18ntest.GoTexts(t, "../ledger") {
+		texts = append(texts, s.Text)
+	}
+	i18ntest.Check(t, os.DirFS("."), []string{"templates/*.html"}, ".", texts...)
 }
 
 // fetch gets a page with the given request headers.
@@ -151,6 +156,16 @@ func TestLanguages(t *testing.T) {
 	_, list := fetch(t, url+"/parties?lang=th")
 	if !strings.Contains(zh, "<h1>柬埔寨</h1>") || strings.Contains(en, "柬埔寨") || !strings.Contains(list, `<a href="/parties/khm">กัมพูชา</a>`) || !strings.Contains(list, ">Ministry of National Defence</a>") {
 		t.Errorf("the state is not named in the reader's language:\n%.2000s", zh)
+	}
+
+	// A record's summary is made again in the reader's language, where its
+	// kind adds words to what the record says; the API keeps the English.
+	_, zh = fetch(t, url+"/records/0?lang=zh")
+	_, en = fetch(t, url+"/records/0")
+	_, api := fetch(t, url+"/api/v1/records/0?lang=zh")
+	_, list = fetch(t, url+"/records?lang=th")
+	if !strings.Contains(zh, "<h1>章程：") || !strings.Contains(en, "<h1>Charter: ") || !strings.Contains(api, `"summary":"Charter: `) || !strings.Contains(list, ">กฎบัตร: ") {
+		t.Errorf("the charter's summary is not in the reader's language:\n%.3000s", zh)
 	}
 }
 

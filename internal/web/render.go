@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/kongsi/kongsi/internal/browse"
 	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/problem"
 	"github.com/kongsi/kongsi/internal/record"
@@ -137,6 +138,32 @@ func (s *Site) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 
 var urlPattern = regexp.MustCompile(`^https?://[^\s<>"]+$`)
 
+// summary is the template function summary: a record's summary in the
+// page's language, made again from its body by its kind; in English, or
+// without the body, the summary the register keeps.
+func (s *Site) summary(l *i18n.Locale, v any) string {
+	var r *browse.Record
+	switch v := v.(type) {
+	case *browse.Record:
+		r = v
+	case browse.Record:
+		r = &v
+	case RecordJSON:
+		r = v.Record
+	case *RecordJSON:
+		r = v.Record
+	default:
+		return fmt.Sprint(v)
+	}
+	if r == nil {
+		return ""
+	}
+	if l.Lang == i18n.English || len(r.Body) == 0 {
+		return r.Summary
+	}
+	return s.Node.Kinds.SummaryIn(l, r.Kind, r.Subject, r.Body)
+}
+
 // countryName is the template function country: {{country .Name}} or,
 // better, {{country .Code .Name}} (see i18n.Locale.Country).
 func countryName(l *i18n.Locale, codeAndName []string) string {
@@ -158,6 +185,7 @@ func (s *Site) funcs(l *i18n.Locale) template.FuncMap {
 	return template.FuncMap{
 		"t":         l.T,
 		"country":   func(codeAndName ...string) string { return countryName(l, codeAndName) },
+		"summary":   func(r any) string { return s.summary(l, r) },
 		"kindTitle": func(kind string) string { return l.T(s.kindTitle(kind)) },
 		"short":     func(id string) string { return shortID(id) },
 		"date":      func(v any) string { return FormatDate(l, v) },
