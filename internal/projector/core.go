@@ -136,14 +136,20 @@ CREATE TABLE witness_policies (
 func (core) Schema() store.Schema { return coreSchema }
 func (core) Kinds() []string      { return nil }
 
+// Prepare encodes the record's refs for the records table.
+func (core) Prepare(r *record.Record) (any, error) {
+	refs, err := json.Marshal(r.Refs)
+	return string(refs), err
+}
+
 func (core) Apply(ctx context.Context, tx *store.Tx, a *Applied) error {
 	r := a.Record
-	refs, err := json.Marshal(r.Refs)
-	if err != nil {
-		return err
+	refs, ok := a.Prepared.(string)
+	if !ok {
+		return fmt.Errorf("record %d was not prepared", a.Index)
 	}
 	if err := tx.Exec(ctx, `INSERT INTO records (idx, id, kind, subject, author, time, version, summary, body, refs, entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		int64(a.Index), r.ID.String(), r.Kind, r.Subject, r.Author, r.Time, a.Head.Version, a.Summary, string(r.Body), string(refs), r.Entry); err != nil {
+		int64(a.Index), r.ID.String(), r.Kind, r.Subject, r.Author, r.Time, a.Head.Version, a.Summary, string(r.Body), refs, r.Entry); err != nil {
 		return err
 	}
 	if err := tx.Exec(ctx, `INSERT INTO subjects (subject, kind, author, created_idx, head_idx, versions) VALUES ($1, $2, $3, $4, $4, 1)

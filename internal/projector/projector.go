@@ -328,6 +328,7 @@ func (p *Projector) CatchUp(ctx context.Context, progress func(done, total uint6
 type parsed struct {
 	index    uint64
 	data     []byte
+	leaf     []byte // the entry's leaf hash
 	rec      *record.Record
 	kind     *ledger.Kind
 	summary  string
@@ -337,11 +338,11 @@ type parsed struct {
 	err      error
 }
 
-// prepare does the work that depends on the record alone: parsing, the
-// checks of form, the summary, the searchable text, and the projections'
-// Prepare.
+// prepare does the work that depends on the entry alone: its leaf hash,
+// parsing, the checks of form, the summary, the searchable text, and the
+// projections' Prepare.
 func (p *Projector) prepare(e tlog.Entry) parsed {
-	out := parsed{index: e.Index, data: e.Data}
+	out := parsed{index: e.Index, data: e.Data, leaf: tlog.LeafHash(e.Data)}
 	if out.rec, out.err = record.Parse(e.Data); out.err != nil {
 		return out
 	}
@@ -474,7 +475,7 @@ func (p *Projector) applyBatch(ctx context.Context, cp *tlog.Checkpoint, batch [
 	}
 	err = p.opts.Store.Apply(ctx, from, to, func(tx *store.Tx) error {
 		for _, e := range batch {
-			if err := rng.Append(tlog.LeafHash(e.data), nil); err != nil {
+			if err := rng.Append(e.leaf, nil); err != nil {
 				return err
 			}
 			a := &Applied{Index: e.index, Record: e.rec, State: st, DataDir: p.opts.DataDir}
