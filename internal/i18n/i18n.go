@@ -237,6 +237,36 @@ func (l *Locale) T(text string, args ...any) string {
 	return l.printer.Sprintf(text, args...)
 }
 
+// Punct writes a punctuation mark as the language writes it between the
+// pieces of a page (a link, then the rest of the sentence): "." ends a
+// sentence, ":" introduces what follows, "," and ";" separate the items of
+// a list; each with the space the language puts after it within a line.
+// Chinese writes full-width marks and no space, Thai ends a sentence with
+// no mark.
+func (l *Locale) Punct(mark string) string {
+	switch l.Lang.Code {
+	case "zh":
+		switch mark {
+		case ".":
+			return "。"
+		case ":":
+			return "："
+		case ",":
+			return "，"
+		case ";":
+			return "；"
+		}
+	case "th":
+		if mark == "." {
+			return ""
+		}
+	}
+	if mark == "." {
+		return mark
+	}
+	return mark + " "
+}
+
 // Country names a state or a country, given its ISO 3166 code (alpha-3, as
 // the register's states and the datasets name them, or alpha-2) and the
 // name the register or the dataset gives it. In English that is the name;

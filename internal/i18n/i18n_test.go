@@ -239,3 +239,16 @@ func TestCountry(t *testing.T) {
 		}
 	}
 }
+
+func TestPunct(t *testing.T) {
+	c := NewCatalog()
+	for _, tc := range []struct{ lang, mark, want string }{
+		{"en", ".", "."}, {"en", ":", ": "}, {"en", ",", ", "}, {"vi", ";", "; "},
+		{"zh", ".", "。"}, {"zh", ":", "："}, {"zh", ",", "，"}, {"zh", ";", "；"},
+		{"th", ".", ""}, {"th", ":", ": "},
+	} {
+		if got := c.Locale(ByCode(tc.lang)).Punct(tc.mark); got != tc.want {
+			t.Errorf("%s %q: got %q, want %q", tc.lang, tc.mark, got, tc.want)
+		}
+	}
+}

@@ -186,6 +186,7 @@ func (s *Site) funcs(l *i18n.Locale) template.FuncMap {
 		"t":         l.T,
 		"country":   func(codeAndName ...string) string { return countryName(l, codeAndName) },
 		"summary":   func(r any) string { return s.summary(l, r) },
+		"punct":     l.Punct,
 		"kindTitle": func(kind string) string { return l.T(s.kindTitle(kind)) },
 		"short":     func(id string) string { return shortID(id) },
 		"date":      func(v any) string { return FormatDate(l, v) },
