@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/kongsi/kongsi/internal/audit"
 	"github.com/kongsi/kongsi/internal/ledger"
@@ -52,11 +53,11 @@ func runAudit(ctx context.Context, args []string) error {
 			kinds = append(kinds, k)
 		}
 		slices.Sort(kinds)
-		fmt.Printf("  %d parties; records by kind:", rep.Parties)
-		for _, k := range kinds {
-			fmt.Printf(" %s %d,", k, rep.Kinds[k])
+		counts := make([]string, len(kinds))
+		for i, k := range kinds {
+			counts[i] = fmt.Sprintf("%s %d", k, rep.Kinds[k])
 		}
-		fmt.Println()
+		fmt.Printf("  %d parties; records by kind: %s.\n", rep.Parties, strings.Join(counts, ", "))
 	}
 	if !rep.OK() {
 		fmt.Fprintln(os.Stderr, "The log failed the audit.")

@@ -25,6 +25,14 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	log := logger(f.logJSON, slog.LevelInfo)
+	// Take the address first: founding takes a while, and a busy address
+	// is better said at once.
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("couldn't listen on %s (stop what uses it, or choose another -addr): %w", f.addr, err)
+	}
+	defer ln.Close()
+	f.listener = ln
 	// The demo's witnesses run in this process, for as long as the
 	// register does: they must cosign its checkpoints, from the founding on.
 	ws, urls, stop, err := startDemoWitnesses(ctx, f.data, log)

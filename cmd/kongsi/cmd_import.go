@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -85,6 +87,15 @@ func runImport(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	flags, rest := takeFlags(args[1:], "data", "register", "key")
+	for _, a := range rest {
+		if a == "-h" || a == "-help" || a == "--help" {
+			// The importer says its own flags, before it needs a register.
+			if err := im.Run(ctx, nil, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return nil
+		}
+	}
 	var signer note.Signer
 	if k := flags["key"]; k != "" {
 		b, err := os.ReadFile(k)

@@ -18,7 +18,9 @@ import (
 
 // serveFlags are the flags of the commands that serve a register.
 type serveFlags struct {
-	addr      string
+	addr string
+	// listener, if not nil, is already listening on addr.
+	listener  net.Listener
 	data      string
 	publicURL string
 	logJSON   bool
@@ -186,9 +188,11 @@ func serveNode(ctx context.Context, f serveFlags, n *node.Node, ms []module.Modu
 			return fmt.Errorf("couldn't add the %s module's pages: %w", m.Name(), err)
 		}
 	}
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return err
+	ln := f.listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", f.addr); err != nil {
+			return err
+		}
 	}
 	if f.addrFile != "" {
 		if err := os.WriteFile(f.addrFile, []byte(ln.Addr().String()), 0o644); err != nil {

@@ -110,6 +110,13 @@ func runImport(ctx context.Context, pub publish.Publisher, f *tradefile.Format, 
 	}
 	fmt.Fprintf(out, "Read %s: %s (%d left out), %s, %s, %d–%d, SHA-256 %s.\n", filepath.Base(path), plural(int(check.Rows), "row"),
 		SkippedRows(&check.Summary), plural(len(check.Reporters), "reporter"), plural(len(check.Partners), "partner"), check.YearFrom, check.YearTo, check.SHA256)
+	for _, sk := range check.Skipped {
+		ex := ""
+		if len(sk.Examples) > 0 {
+			ex = " (" + strings.Join(sk.Examples, ", ") + "…)"
+		}
+		fmt.Fprintf(out, "  left out: %s, %s%s\n", plural(sk.Rows, "row"), sk.Reason, ex)
+	}
 	body := releaseBody(f, check, filepath.Base(path), &o)
 	name := o.name
 	if name == "" {
