@@ -165,7 +165,7 @@ func (d *strictDecoder) string() (any, bool) {
 				if h != '0' && h != '1' || !(l >= '0' && l <= '9' || l >= 'a' && l <= 'f') {
 					return nil, false
 				}
-				switch h<<4 | hexValue(l) {
+				switch (h-'0')<<4 | hexValue(l) {
 				case '\b', '\f', '\n', '\r', '\t':
 					return nil, false
 				}

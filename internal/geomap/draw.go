@@ -208,17 +208,17 @@ func (m *Map) SVG() (template.HTML, error) {
 // nothing for the marks (Thai vowels and tones above and below the line,
 // Vietnamese accents written apart) that sit on another letter.
 func textWidth(s string) float64 {
-	w := 0.0
+	narrow, wide := 0, 0
 	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
-			w += 1
+			wide++
 		default:
-			w += 0.58
+			narrow++
 		}
 	}
-	return w
+	return 0.58*float64(narrow) + float64(wide)
 }
 
 // mapID names the map's title and description for aria-labelledby. Two maps

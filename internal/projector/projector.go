@@ -403,7 +403,11 @@ func (p *Projector) apply(ctx context.Context, cp *tlog.Checkpoint, from uint64,
 			case <-ctx.Done():
 				return
 			}
-			queue <- j.out
+			select {
+			case queue <- j.out:
+			case <-ctx.Done():
+				return
+			}
 		}
 	}()
 	// One core is the applier's: it is the bottleneck, and sharing its

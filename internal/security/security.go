@@ -264,7 +264,7 @@ func (*Module) Kinds() []*ledger.Kind {
 				if len(b.FacilitiesAbroad) == 1 {
 					return l.T("Posture disclosure %s: 1 facility abroad", strconv.Itoa(b.Year))
 				}
-				return l.T("Posture disclosure %s: %d facilities abroad", strconv.Itoa(b.Year), len(b.FacilitiesAbroad))
+				return l.T("Posture disclosure %s: %s facilities abroad", strconv.Itoa(b.Year), strconv.Itoa(len(b.FacilitiesAbroad)))
 			}),
 		},
 	}

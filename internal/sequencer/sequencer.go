@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -169,12 +170,25 @@ func (s *Sequencer) checker() {
 	for {
 		select {
 		case c := <-s.checks:
-			c.r, c.p, c.err = s.checkRecord(c.entry)
-			close(c.done)
+			s.check(c)
 		case <-s.stopped:
 			return
 		}
 	}
+}
+
+// check checks one record for its submitter. A panic in the checks (in a
+// kind's code, say) fails that submission only, as it would have failed
+// the request that brought it.
+func (s *Sequencer) check(c *check) {
+	defer close(c.done)
+	defer func() {
+		if v := recover(); v != nil {
+			s.logger.Error("checking a submitted record failed", "panic", v, "stack", string(debug.Stack()))
+			c.r, c.p, c.err = nil, nil, fmt.Errorf("checking the record failed: %v", v)
+		}
+	}()
+	c.r, c.p, c.err = s.checkRecord(c.entry)
 }
 
 // checkRecord does the costly part of a submission: parsing, the checks of

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,7 +16,9 @@ import (
 	"github.com/kongsi/kongsi/internal/ledger"
 	"github.com/kongsi/kongsi/internal/ledger/ledgertest"
 	"github.com/kongsi/kongsi/internal/problem"
+	"github.com/kongsi/kongsi/internal/record"
 	"github.com/kongsi/kongsi/internal/sequencer"
+	"github.com/kongsi/kongsi/internal/signednote"
 	"github.com/kongsi/kongsi/internal/tlog"
 	"github.com/transparency-dev/tessera"
 )
@@ -233,5 +236,35 @@ func TestPushback(t *testing.T) {
 	s.Close()
 	if accepted.Load()+pushed.Load() != 3 || accepted.Load() < 1 {
 		t.Errorf("accepted %d, pushed back %d", accepted.Load(), pushed.Load())
+	}
+}
+
+// TestCheckPanics checks that a panic while checking a record (in a kind's
+// code) fails that submission only: the submitter gets an error and the
+// sequencer goes on.
+func TestCheckPanics(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.New(t)
+	bomb := &ledger.Kind{
+		Name: "bomb", Title: "Bomb", Schema: memo.Schema, Subject: regexp.MustCompile(`^bombs/[a-z0-9-]+$`), SubjectHelp: "bombs/<name>",
+		Check:     func(*ledger.Context) (any, error) { return nil, nil },
+		ExtraKeys: func(*record.Record) ([]*signednote.Key, error) { panic("a kind's bug") },
+	}
+	kinds, _ := ledger.NewKinds(memo, bomb)
+	s, err := sequencer.New(ctx, openLog(t, f, t.TempDir()), kinds, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Submit(ctx, f.CharterEntry); err != nil {
+		t.Fatal(err)
+	}
+	for range runtime.GOMAXPROCS(0) + 1 { // more than there are checkers
+		_, err := s.Submit(ctx, f.Sign(t, "khm.mnd", "bomb", "bombs/x", map[string]any{"text": "x"}))
+		if err == nil || !strings.Contains(err.Error(), "a kind's bug") || problem.Status(err) != 500 {
+			t.Fatalf("a panicking check: %v", err)
+		}
+	}
+	if res, err := s.Submit(ctx, f.Sign(t, "khm.mnd", "memo", "memos/khm/after", map[string]any{"text": "x"})); err != nil || res.Index != 1 {
+		t.Fatalf("after the panics: %v, %v", res, err)
 	}
 }
