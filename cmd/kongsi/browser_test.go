@@ -281,8 +281,15 @@ func languageJourneys(t *testing.T, b *browser, reg, desk string) {
 		if lang := eval[string](t, b, "document.documentElement.lang"); lang != "zh-Hans" {
 			t.Errorf("html lang = %q on the next page", lang)
 		}
-		// A record stays in the language it was signed in: its summary in
-		// the page's heading is the same in the register's JSON.
+		// A record stays in the language it was signed in: a declaration's
+		// summary, its title, is the same in the page's heading as in the
+		// register's JSON. (Kinds whose summaries add words to what the
+		// record says have those words translated.)
+		b.open(t, reg+"/records?kind=declaration", 200)
+		if lang := eval[string](t, b, "document.documentElement.lang"); lang != "zh-Hans" {
+			t.Errorf("html lang = %q on a page opened afresh", lang)
+		}
+		b.press(t, "table.records tbody tr td.num a", 200)
 		h1 := b.text(t, "main h1")
 		idx := eval[string](t, b, `location.pathname.split("/").pop()`)
 		raw := eval[string](t, b, `(() => { const x = new XMLHttpRequest(); x.open("GET", "/api/v1/records/`+idx+`", false); x.send(); return x.responseText; })()`)
