@@ -14,7 +14,10 @@ import (
 )
 
 func TestTranslations(t *testing.T) {
-	extra := append(i18ntest.KindTexts(t, declaration.New().Kinds()), "Declarations")
+	kinds := declaration.New().Kinds()
+	extra := append(i18ntest.KindTexts(t, kinds), "Declarations")
+	// The desk's form of a declaration is translated to its help texts.
+	extra = append(extra, i18ntest.HelpTexts(t, kinds)...)
 	for _, c := range declaration.Categories {
 		extra = append(extra, c.Title)
 	}

@@ -250,3 +250,35 @@ func KindTexts(t *testing.T, kinds []*ledger.Kind) []string {
 	}
 	return out
 }
+
+// HelpTexts lists the help texts the desk shows on the forms of kinds of
+// record: every description in their schemas. A module whose catalogs
+// translate them checks them with Check too.
+func HelpTexts(t *testing.T, kinds []*ledger.Kind) []string {
+	t.Helper()
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if d, ok := v["description"].(string); ok && d != "" {
+				out = append(out, d)
+			}
+			for _, sub := range v {
+				walk(sub)
+			}
+		case []any:
+			for _, sub := range v {
+				walk(sub)
+			}
+		}
+	}
+	for _, k := range kinds {
+		var s any
+		if err := json.Unmarshal(k.Schema, &s); err != nil {
+			t.Fatalf("kind %s: %v", k.Name, err)
+		}
+		walk(s)
+	}
+	return out
+}
