@@ -18,6 +18,7 @@ import (
 	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/module"
 	"github.com/kongsi/kongsi/internal/modules"
+	"github.com/kongsi/kongsi/internal/web"
 	"golang.org/x/term"
 )
 
@@ -84,7 +85,13 @@ func runDesk(ctx context.Context, args []string) error {
 	// The kinds' titles and field labels are translated as the modules'
 	// pages translate them.
 	translations := i18n.NewCatalog()
+	// The modules' kinds first, then the core kinds (charter, parties,
+	// keys, witnesses), whose words are the site's.
 	if err := module.AddTranslations(translations, modules.All()); err != nil {
+		ln.Close()
+		return err
+	}
+	if err := translations.Add(web.Translations(), "locales"); err != nil {
 		ln.Close()
 		return err
 	}

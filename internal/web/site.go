@@ -38,6 +38,11 @@ var coreTemplates embed.FS
 //go:embed locales/*.json
 var coreLocales embed.FS
 
+// Translations are the site's own catalogs (locales/*.json): its pages'
+// words, and the titles, labels and help texts of the core kinds of record,
+// which the desk's forms take too.
+func Translations() fs.FS { return coreLocales }
+
 // NavItem is a link in the site's main navigation. A module's entry may
 // carry the links between its own pages, shown under the header on them.
 type NavItem struct {
