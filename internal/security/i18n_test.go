@@ -44,5 +44,10 @@ func runTimeTexts() []string {
 }
 
 func TestTranslations(t *testing.T) {
-	i18ntest.Check(t, files, []string{"templates/*.html"}, ".", append(i18ntest.KindTexts(t, New().Kinds()), runTimeTexts()...)...)
+	kinds := New().Kinds()
+	extra := append(i18ntest.KindTexts(t, kinds), runTimeTexts()...)
+	// The desk's forms of the module's records are translated to their help
+	// texts.
+	extra = append(extra, i18ntest.HelpTexts(t, kinds)...)
+	i18ntest.Check(t, files, []string{"templates/*.html"}, ".", extra...)
 }
