@@ -19,13 +19,14 @@ func TestTranslations(t *testing.T) {
 	i18ntest.Check(t, templateFiles, []string{"templates/*.html"}, ".")
 }
 
-// kindCatalog translates the declaration kind's title and one of its
-// labels, as the module's catalog would.
+// kindCatalog translates the declaration kind's title, one of its labels
+// and two of its options (one by its label, one by its value, as pages
+// translate values), as the module's catalog would.
 func kindCatalog(t *testing.T) *i18n.Catalog {
 	t.Helper()
 	c := i18n.NewCatalog()
 	err := c.Add(fstest.MapFS{
-		"locales/zh.json": {Data: []byte(`{"Declaration": "声明", "Stated on": "表态日期"}`)},
+		"locales/zh.json": {Data: []byte(`{"Declaration": "声明", "Stated on": "表态日期", "Maritime claim": "海洋主张", "alliance": "同盟"}`)},
 		"locales/th.json": {Data: []byte(`{"Declaration": "แถลงการณ์", "Stated on": "วันที่แถลง"}`)},
 	}, "locales")
 	if err != nil {
@@ -96,7 +97,7 @@ func TestPagesInTheReadersLanguage(t *testing.T) {
 	// A form in Chinese: the kind's title and its labels come from the
 	// modules' catalog, the desk's own words from its own.
 	a = c.get("/new?kind=declaration")
-	mustContain(t, "the Chinese form", a, "<h1>声明</h1>", "表态日期", "保存草稿", "检查并显示将要签署的内容", "（必填）", `value="declarations/khm/"`, `href="/new?kind=declaration&lang=th"`)
+	mustContain(t, "the Chinese form", a, "<h1>声明</h1>", "表态日期", ">海洋主张</option>", ">同盟</option>", "保存草稿", "检查并显示将要签署的内容", "（必填）", `value="declarations/khm/"`, `href="/new?kind=declaration&lang=th"`)
 
 	// The desk's checks speak Chinese too; the switch of a page that
 	// answers a form links to the draft, not to the form's address.

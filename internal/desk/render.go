@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kongsi/kongsi/internal/i18n"
 	"github.com/kongsi/kongsi/internal/web"
 )
 
@@ -19,8 +20,16 @@ import (
 // into words, translated; when writes a moment as the language does.
 func (d *Desk) funcs(l *locale) template.FuncMap {
 	return template.FuncMap{
-		"t":        l.T,
-		"label":    l.Label,
+		"t":     l.T,
+		"label": l.Label,
+		"optionLabel": func(o Option) string {
+			// The pages translate an option by its value ("observer");
+			// the form reads it as a label ("Observer").
+			if l.Lang != i18n.English && !l.kindCat.Has(l.Lang.Code, o.Label) && l.kindCat.Has(l.Lang.Code, o.Value) {
+				return l.kinds.T(o.Value)
+			}
+			return l.Label(o.Label)
+		},
 		"humanize": func(s string) string { return l.Label(web.Humanize(s)) },
 		"when": func(t time.Time) string {
 			if t.IsZero() {
