@@ -41,7 +41,10 @@ func runTimeTexts() []string {
 }
 
 func TestTranslations(t *testing.T) {
-	extra := append(i18ntest.KindTexts(t, accountability.New().Kinds()), runTimeTexts()...)
+	kinds := accountability.New().Kinds()
+	extra := append(i18ntest.KindTexts(t, kinds), runTimeTexts()...)
+	// The desk's form of a record is translated to its help texts.
+	extra = append(extra, i18ntest.HelpTexts(t, kinds)...)
 	i18ntest.Check(t, os.DirFS("."), []string{"templates/*.html"}, ".", extra...)
 }
 
