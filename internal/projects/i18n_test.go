@@ -44,5 +44,9 @@ func runtimeTexts() []string {
 }
 
 func TestTranslations(t *testing.T) {
-	i18ntest.Check(t, templates, []string{"templates/*.html"}, ".", append(i18ntest.KindTexts(t, New().Kinds()), runtimeTexts()...)...)
+	kinds := New().Kinds()
+	extra := append(i18ntest.KindTexts(t, kinds), runtimeTexts()...)
+	// The desk's form of a record is translated to its help texts.
+	extra = append(extra, i18ntest.HelpTexts(t, kinds)...)
+	i18ntest.Check(t, templates, []string{"templates/*.html"}, ".", extra...)
 }
