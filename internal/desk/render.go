@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"encoding/json"
 	"html/template"
 	"slices"
 	"sort"
@@ -45,7 +44,7 @@ func (d *Desk) funcs(l *locale) template.FuncMap {
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"short":   func(s string) string { return s[:min(len(s), 12)] },
 		"entries": entries,
-		"kindOf":  kindOf,
+		"kindOf":  web.KindOf,
 		"option":  optionLabel,
 		"deref": func(p *uint64) uint64 {
 			if p == nil {
@@ -137,23 +136,4 @@ func entries(s *Schema, v any) []entry {
 		out = append(out, entry{web.Humanize(k), m[k], nil})
 	}
 	return out
-}
-
-// kindOf names the JSON type of a value for templates.
-func kindOf(v any) string {
-	switch v.(type) {
-	case map[string]any:
-		return "object"
-	case []any:
-		return "array"
-	case string:
-		return "string"
-	case bool:
-		return "bool"
-	case nil:
-		return "null"
-	case json.Number, float64:
-		return "number"
-	}
-	return "other"
 }

@@ -202,7 +202,7 @@ func (s *Site) funcs(l *i18n.Locale) template.FuncMap {
 		"json":      prettyJSON,
 		"body":      decodeBody,
 		"fields":    sortedFields,
-		"kindOf":    kindOf,
+		"kindOf":    KindOf,
 		"query":     withQuery,
 		"add":       func(a, b int) int { return a + b },
 		"seq": func(n int) []int {
@@ -444,8 +444,10 @@ func sortedFields(v any) []Field {
 	return fs
 }
 
-// kindOf names the JSON type of a value for templates.
-func kindOf(v any) string {
+// KindOf names the JSON type of a decoded value for templates: "object",
+// "array", "string", "bool", "null", "number", or "other" for a value
+// JSON does not have.
+func KindOf(v any) string {
 	switch v.(type) {
 	case map[string]any:
 		return "object"
@@ -457,9 +459,10 @@ func kindOf(v any) string {
 		return "bool"
 	case nil:
 		return "null"
-	default:
+	case json.Number, float64, int, int64:
 		return "number"
 	}
+	return "other"
 }
 
 // withQuery returns the request's URL with query parameters changed
